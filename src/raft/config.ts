@@ -1,0 +1,106 @@
+import type { ServerId } from './configuration';
+import { ConfigValidationError } from './errors';
+
+/** Tunables of a Raft node (hashicorp's Config; durations in milliseconds). */
+export interface Config {
+  /** This server's id; must be unique in the cluster. */
+  localId: ServerId;
+  /** A follower with no word from a leader for this long (randomised up to 2×) starts an election. */
+  heartbeatTimeoutMs: number;
+  /** A candidate that has not won within this long (randomised up to 2×) starts over. */
+  electionTimeoutMs: number;
+  /** Upper bound on how long a commit index update may wait before followers hear of it;
+   * also the heartbeat interval's cap. */
+  commitTimeoutMs: number;
+  /** Most entries in one AppendEntries. */
+  maxAppendEntries: number;
+  /** Most payload bytes in one AppendEntries (at least one entry is always sent). */
+  maxAppendBytes: number;
+  /** Most AppendEntries in flight to one follower (pipelining window). */
+  maxInflightAppends: number;
+  /** A leader that has not heard from a quorum within this long steps down (check-quorum). */
+  leaderLeaseTimeoutMs: number;
+  /** Entries kept in the log behind a snapshot, so slightly-behind followers avoid a snapshot. */
+  trailingLogs: number;
+  /** How often to check whether to snapshot (randomised), and the threshold of new entries. */
+  snapshotIntervalMs: number;
+  snapshotThreshold: number;
+  /** Largest command payload accepted by `apply`; larger ones are refused before the log. */
+  maxEntryBytes: number;
+  /** Applies waiting for commit beyond this number are refused at once (backpressure). */
+  maxPendingApplies: number;
+  /** Default timeout of `apply`, `barrier` and membership changes when the caller gives none. */
+  applyTimeoutMs: number;
+  /** Pre-vote (Raft thesis §9.6): a partitioned node cannot disrupt the cluster on return. */
+  preVote: boolean;
+  /** Check-quorum: the leader steps down when it cannot hear a quorum within the lease. */
+  checkQuorum: boolean;
+  /** Committed entries handed to the FSM in one batch, at most. */
+  maxApplyBatch: number;
+}
+
+export function defaultConfig(localId: ServerId): Config {
+  return {
+    localId,
+    heartbeatTimeoutMs: 1000,
+    electionTimeoutMs: 1000,
+    commitTimeoutMs: 50,
+    maxAppendEntries: 512,
+    maxAppendBytes: 1 << 20,
+    maxInflightAppends: 64,
+    leaderLeaseTimeoutMs: 500,
+    trailingLogs: 10240,
+    snapshotIntervalMs: 120_000,
+    snapshotThreshold: 8192,
+    maxEntryBytes: 1 << 20,
+    maxPendingApplies: 65_536,
+    applyTimeoutMs: 10_000,
+    preVote: true,
+    checkQuorum: true,
+    maxApplyBatch: 1024,
+  };
+}
+
+/** Every problem with `config`, each naming its field; empty when valid. */
+export function configProblems(config: Config): string[] {
+  const problems: string[] = [];
+  const positiveInteger = (field: keyof Config, min = 1): void => {
+    const v = config[field];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      problems.push(`${field}: must be an integer >= ${min}, got ${String(v)}`);
+    }
+  };
+  if (typeof config.localId !== 'string' || config.localId.length === 0) problems.push('localId: must be a non-empty string');
+  positiveInteger('heartbeatTimeoutMs', 5);
+  positiveInteger('electionTimeoutMs', 5);
+  positiveInteger('commitTimeoutMs', 1);
+  positiveInteger('maxAppendEntries');
+  positiveInteger('maxAppendBytes', 1024);
+  positiveInteger('maxInflightAppends');
+  positiveInteger('leaderLeaseTimeoutMs', 5);
+  positiveInteger('trailingLogs', 0);
+  positiveInteger('snapshotIntervalMs', 5);
+  positiveInteger('snapshotThreshold');
+  positiveInteger('maxEntryBytes');
+  positiveInteger('maxPendingApplies');
+  positiveInteger('applyTimeoutMs');
+  positiveInteger('maxApplyBatch');
+  if (typeof config.preVote !== 'boolean') problems.push('preVote: must be a boolean');
+  if (typeof config.checkQuorum !== 'boolean') problems.push('checkQuorum: must be a boolean');
+  // hashicorp's rule: the lease must not outlast a follower's patience, or two leaders could
+  // both believe they lead (one by lease, one by election).
+  if (problems.length === 0 && config.leaderLeaseTimeoutMs > config.heartbeatTimeoutMs) {
+    problems.push(`leaderLeaseTimeoutMs: must not exceed heartbeatTimeoutMs (${config.heartbeatTimeoutMs}), got ${config.leaderLeaseTimeoutMs}`);
+  }
+  if (problems.length === 0 && config.maxEntryBytes > config.maxAppendBytes) {
+    problems.push(`maxEntryBytes: must not exceed maxAppendBytes (${config.maxAppendBytes}), got ${config.maxEntryBytes}`);
+  }
+  return problems;
+}
+
+/** Throws ConfigValidationError listing every problem. */
+export function validateConfig(config: Config): Config {
+  const problems = configProblems(config);
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}

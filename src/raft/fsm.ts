@@ -1,0 +1,28 @@
+import type { LogEntry } from './log';
+
+/** A point-in-time view of the FSM, written out while applies continue. */
+export interface FSMSnapshot {
+  /** Writes the snapshot's bytes. */
+  persist(write: (chunk: Uint8Array) => Promise<void>): Promise<void>;
+  /** Frees whatever the snapshot held (for example a read transaction). */
+  release(): void;
+}
+
+/**
+ * The replicated state machine. `apply` must be deterministic: the same entries in the same
+ * order give the same state and results on every replica. A refusal (e.g. "already exists")
+ * is an ordinary result `R`, never a thrown error; a throw is treated as a fatal fault.
+ */
+export interface FSM<R = unknown> {
+  /** Applies one committed `Command` entry and returns its result. */
+  apply(entry: LogEntry): R | Promise<R>;
+  /**
+   * Optional batch form: receives consecutive committed entries of every type (so that a
+   * persistent FSM can record its applied index) and returns one result per entry; results
+   * for non-Command entries are ignored. Used instead of `apply` when present.
+   */
+  applyBatch?(entries: readonly LogEntry[]): readonly R[] | Promise<readonly R[]>;
+  snapshot(): FSMSnapshot | Promise<FSMSnapshot>;
+  /** Replaces the whole state with the snapshot's. */
+  restore(chunks: AsyncIterable<Uint8Array>): Promise<void>;
+}
