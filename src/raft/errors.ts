@@ -16,7 +16,9 @@ export type RaftErrorCode =
   | 'configuration-change-in-progress'
   | 'bad-configuration'
   | 'already-bootstrapped'
-  | 'corruption';
+  | 'corruption'
+  | 'leadership-transfer'
+  | 'fatal';
 
 export class RaftError extends Error {
   constructor(
@@ -40,8 +42,12 @@ export class NotLeaderError extends RaftError {
 }
 
 export class LeadershipLostError extends RaftError {
-  constructor() {
-    super('leadership-lost', 'leadership lost before the entry committed; it may still commit', 'unknown');
+  constructor(outcome: 'not-applied' | 'unknown' = 'unknown') {
+    super(
+      'leadership-lost',
+      outcome === 'unknown' ? 'leadership lost before the entry committed; it may still commit' : 'leadership lost; the entry was overwritten',
+      outcome,
+    );
     this.name = 'LeadershipLostError';
   }
 }
@@ -108,5 +114,12 @@ export class ConfigValidationError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`invalid raft config: ${problems.join('; ')}`);
     this.name = 'ConfigValidationError';
+  }
+}
+
+export class LeadershipTransferError extends RaftError {
+  constructor(message: string) {
+    super('leadership-transfer', message, 'not-applied');
+    this.name = 'LeadershipTransferError';
   }
 }

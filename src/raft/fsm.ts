@@ -22,6 +22,11 @@ export interface FSM<R = unknown> {
    * for non-Command entries are ignored. Used instead of `apply` when present.
    */
   applyBatch?(entries: readonly LogEntry[]): readonly R[] | Promise<readonly R[]>;
+  /**
+   * Optional: a persistent FSM reports the last index it has durably applied (written in the
+   * same transaction as the change), so that a restart resumes after it instead of replaying.
+   */
+  appliedIndex?(): number;
   snapshot(): FSMSnapshot | Promise<FSMSnapshot>;
   /** Replaces the whole state with the snapshot's. */
   restore(chunks: AsyncIterable<Uint8Array>): Promise<void>;

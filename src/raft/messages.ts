@@ -27,11 +27,14 @@ export interface AppendEntriesResponse extends Envelope {
   readonly success: boolean;
   /** Echo of AppendEntries.seq. */
   readonly seq: number;
-  /** On success: the index of the last entry known to match the leader's log. */
+  /** On success: the index of the last entry known to match the leader's log.
+   * On rejection: the prevLogIndex that was rejected (so stale rejections can be ignored). */
   readonly matchIndex: number;
-  /** On rejection: a hint where to retry (fast backtracking): the follower's last index,
-   * and the term of the conflicting entry with the first index of that term (0 if none). */
+  /** The follower's last log index. */
   readonly lastLogIndex: number;
+  /** On rejection, fast backtracking (etcd's): the largest index `conflictIndex` <= the rejected
+   * one whose term `conflictTerm` is <= prevLogTerm in the follower's log. The leader retries
+   * from its own largest index with a term <= conflictTerm. */
   readonly conflictTerm: number;
   readonly conflictIndex: number;
 }

@@ -9,7 +9,11 @@ import type { RaftMessage } from './messages';
 export interface Transport {
   readonly localAddress: ServerAddress;
   send(to: ServerAddress, message: RaftMessage): void;
-  /** Sets the consumer of incoming messages (one; set by the Raft runtime). */
-  setHandler(handler: (message: RaftMessage) => void): void;
+  /**
+   * Sets the consumer of incoming messages (one; set by the Raft runtime). `fromAddress` is
+   * the sender's address, so a node that does not know the sender yet (a server being added)
+   * can still answer it.
+   */
+  setHandler(handler: (message: RaftMessage, fromAddress: ServerAddress) => void): void;
   close(): Promise<void>;
 }

@@ -1,0 +1,679 @@
+import type { BugSwitches } from '../bugs';
+import type { Config } from '../config';
+import type { Configuration, ServerId } from '../configuration';
+import { decodeConfiguration, encodeConfiguration, isVoter, voters } from '../configuration';
+import type { Random } from '../environment';
+import type { LogEntry } from '../log';
+import { LogType } from '../log';
+import type { AppendEntries, AppendEntriesResponse, RaftMessage, RequestVote, RequestVoteResponse } from '../messages';
+import { ConfigurationHistory, applyMembershipChange, type MembershipChange } from './membership';
+import { Progress } from './progress';
+import { quorumSize, quorumValue } from './quorum';
+import { RaftLog, type LogReader } from './raft-log';
+import { ReadIndexQueue } from './read-index';
+import type { CoreEvent, HardState, ReadFailure, ReadState, Ready, Role, SoftState } from './ready';
+
+export interface CoreOptions {
+  readonly config: Config;
+  readonly log: LogReader;
+  readonly hardState: HardState;
+  readonly configurations: ConfigurationHistory;
+  /** What the FSM has already applied (a persistent FSM): those entries are committed. */
+  readonly appliedIndex: number;
+  readonly random: Random;
+  readonly now: number;
+  readonly bugs?: BugSwitches;
+}
+
+/** Entries kept in memory behind the durable point, for replication and term lookups. */
+const LOG_CACHE_ENTRIES = 8192;
+
+/**
+ * The Raft protocol as a pure state machine (etcd's discipline): it takes messages, ticks and
+ * proposals, and accumulates what must be persisted, sent and applied, which `takeReady()` hands
+ * to the one runtime loop. No I/O, no timers, no clock or randomness of its own: `now` comes in
+ * with every call and randomness is injected, so a cluster replays exactly from a seed.
+ */
+export class RaftCore {
+  readonly id: ServerId;
+  readonly log: RaftLog;
+  private readonly cfg: Config;
+  private readonly random: Random;
+  private readonly bugs: BugSwitches;
+  private readonly configs: ConfigurationHistory;
+
+  private role: Role = 'follower';
+  private preVoting = false;
+  private term: number;
+  private votedFor: ServerId | undefined;
+  private leaderId: ServerId | undefined;
+  private hardStateDirty = false;
+
+  private readonly progress = new Map<ServerId, Progress>();
+  private readonly votes = new Map<ServerId, boolean>();
+  private electionDeadline = Infinity;
+  private heartbeatDeadline = Infinity;
+  private quorumCheckDeadline = Infinity;
+  private lastLeaderContact = -Infinity;
+  private seq = 0;
+  private applyHandedOut: number;
+  private needsBroadcast = false;
+  private transfer: { target: ServerId; deadline: number } | undefined;
+  private readonly reads = new ReadIndexQueue();
+  private ownTermCommitted = false;
+
+  private messages: RaftMessage[] = [];
+  private afterPersist: RaftMessage[] = [];
+  private readStates: ReadState[] = [];
+  private readFailures: ReadFailure[] = [];
+  private events: CoreEvent[] = [];
+  private reportedSoft: SoftState;
+
+  constructor(options: CoreOptions) {
+    this.cfg = options.config;
+    this.id = options.config.localId;
+    this.random = options.random;
+    this.bugs = options.bugs ?? {};
+    this.term = options.hardState.term;
+    this.votedFor = options.hardState.votedFor;
+    this.configs = options.configurations;
+    this.log = new RaftLog(options.log, LOG_CACHE_ENTRIES);
+    this.log.commitIndex = Math.min(options.appliedIndex, this.log.lastIndex());
+    this.applyHandedOut = this.log.commitIndex;
+    this.reportedSoft = this.softState();
+    this.resetElectionTimer(options.now, this.cfg.heartbeatTimeoutMs);
+  }
+
+  // ---- observers -------------------------------------------------------------------------
+
+  softState(): SoftState {
+    return { role: this.role, leaderId: this.leaderId, term: this.term };
+  }
+
+  currentTerm(): number {
+    return this.term;
+  }
+
+  commitIndex(): number {
+    return this.log.commitIndex;
+  }
+
+  configuration(): Configuration {
+    return this.configs.latest();
+  }
+
+  configurationIndex(): number {
+    return this.configs.latestIndex();
+  }
+
+  isTransferring(): boolean {
+    return this.transfer !== undefined;
+  }
+
+  peerProgress(): ReadonlyMap<ServerId, Progress> {
+    return this.progress;
+  }
+
+  hasState(): boolean {
+    return this.term > 0 || this.log.lastIndex() > 0;
+  }
+
+  /** When the core next needs a tick (absolute time), Infinity when it needs none. */
+  nextDeadline(): number {
+    return Math.min(this.electionDeadline, this.heartbeatDeadline, this.quorumCheckDeadline, this.transfer?.deadline ?? Infinity);
+  }
+
+  // ---- inputs ----------------------------------------------------------------------------
+
+  /** Writes the first configuration of a new cluster (hashicorp's BootstrapCluster). */
+  bootstrap(configuration: Configuration, now: number): string | undefined {
+    if (this.hasState()) return 'this node already has state (a term or log entries); bootstrap ignored';
+    this.term = 1;
+    this.hardStateDirty = true;
+    this.log.append([{ index: 1, term: 1, type: LogType.Configuration, data: encodeConfiguration(configuration) }]);
+    this.configs.append(1, configuration);
+    this.events.push({ kind: 'configuration', configuration, index: 1 });
+    this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
+    return undefined;
+  }
+
+  tick(now: number): void {
+    if (this.role === 'leader') {
+      if (now >= this.heartbeatDeadline) this.heartbeat(now);
+      if (this.cfg.checkQuorum && now >= this.quorumCheckDeadline) this.checkQuorum(now);
+      if (this.transfer && now >= this.transfer.deadline) this.finishTransfer(false, 'timed out waiting for the target to take over');
+    } else if (now >= this.electionDeadline) {
+      if (isVoter(this.configs.latest(), this.id)) this.campaign(now, this.cfg.preVote, false);
+      else this.electionDeadline = Infinity;
+    }
+  }
+
+  /** Leader only: appends commands; returns the index of the first, or a reason it cannot. */
+  propose(type: LogType, payloads: readonly Uint8Array[]): number | 'not-leader' | 'transferring' {
+    if (this.role !== 'leader') return 'not-leader';
+    if (this.transfer) return 'transferring';
+    const first = this.log.lastIndex() + 1;
+    const entries: LogEntry[] = payloads.map((data, i) => ({ index: first + i, term: this.term, type, data }));
+    this.log.append(entries);
+    this.needsBroadcast = true;
+    return first;
+  }
+
+  /** Leader only: one membership change at a time, after an entry of this term committed. */
+  proposeMembership(change: MembershipChange, prevIndex: number | undefined, now: number): number | string {
+    if (this.role !== 'leader') return 'not-leader';
+    if (this.transfer) return 'a leadership transfer is in progress';
+    if (!this.ownTermCommitted) return 'the leader has not yet committed an entry of its term';
+    if (this.configs.latestIndex() > this.log.commitIndex) return 'a configuration change is already in progress';
+    if (prevIndex !== undefined && prevIndex !== 0 && prevIndex !== this.configs.latestIndex()) {
+      return `configuration changed since index ${prevIndex} (now ${this.configs.latestIndex()})`;
+    }
+    const next = applyMembershipChange(this.configs.latest(), change);
+    if (typeof next === 'string') return next;
+    const index = this.log.lastIndex() + 1;
+    this.log.append([{ index, term: this.term, type: LogType.Configuration, data: encodeConfiguration(next) }]);
+    this.adoptConfiguration(index, next, now);
+    this.needsBroadcast = true;
+    return index;
+  }
+
+  requestRead(requestId: number): void {
+    if (this.role !== 'leader') {
+      this.readFailures.push({ requestId, reason: 'not-leader' });
+    } else if (this.bugs.readIndexWithoutQuorum) {
+      this.readStates.push({ requestId, index: this.log.commitIndex });
+    } else {
+      this.reads.request(requestId, this.log.commitIndex, this.ownTermCommitted);
+    }
+  }
+
+  transferLeadership(target: ServerId | undefined, now: number): string | undefined {
+    if (this.role !== 'leader') return 'not-leader';
+    if (this.transfer) return 'a leadership transfer is already in progress';
+    const candidates = voters(this.configs.latest()).filter((s) => s.id !== this.id);
+    let chosen = target;
+    if (chosen === undefined) {
+      let best = -1;
+      for (const s of candidates) {
+        const match = this.progress.get(s.id)?.match ?? 0;
+        if (match > best) {
+          best = match;
+          chosen = s.id;
+        }
+      }
+    }
+    if (chosen === undefined) return 'no other voter to transfer leadership to';
+    if (!candidates.some((s) => s.id === chosen)) return `${chosen} is not a voter of this cluster`;
+    this.transfer = { target: chosen, deadline: now + this.cfg.electionTimeoutMs };
+    const pr = this.progress.get(chosen)!;
+    if (pr.match === this.log.lastIndex()) this.send({ type: 'TimeoutNow', from: this.id, to: chosen, term: this.term });
+    else this.sendAppends(chosen, pr);
+    return undefined;
+  }
+
+  /** The runtime made the log durable up to (index, term). */
+  persisted(index: number, term: number): void {
+    this.log.markPersisted(index, term);
+    if (this.role === 'leader') this.maybeCommit();
+  }
+
+  step(m: RaftMessage, now: number): void {
+    if (m.to !== this.id) return;
+    if (m.term > this.term) {
+      if (m.type === 'RequestVote') {
+        if (!m.leadershipTransfer && this.inLease(now)) {
+          // A leader is alive: a disruptive candidate (e.g. one that was partitioned) gets no
+          // vote and does not bump our term (thesis §4.2.3).
+          if (m.preVote) this.reply(m, false, this.term);
+          return;
+        }
+        if (!m.preVote) this.becomeFollower(m.term, undefined, now);
+      } else if (m.type === 'RequestVoteResponse' && m.preVote && m.granted) {
+        // A granted pre-vote carries the term we asked about; nobody changed term.
+      } else {
+        this.becomeFollower(m.term, m.type === 'AppendEntries' ? m.from : undefined, now);
+      }
+    } else if (m.term < this.term) {
+      // Tell a stale leader or candidate our term so it steps down; ignore stale answers.
+      if (m.type === 'AppendEntries') this.rejectAppend(m, 0, 0);
+      else if (m.type === 'RequestVote') this.reply(m, false, this.term);
+      return;
+    }
+    switch (m.type) {
+      case 'AppendEntries':
+        this.handleAppend(m, now);
+        break;
+      case 'AppendEntriesResponse':
+        if (this.role === 'leader') this.handleAppendResponse(m, now);
+        break;
+      case 'RequestVote':
+        this.handleRequestVote(m, now);
+        break;
+      case 'RequestVoteResponse':
+        if (this.role === 'candidate') this.handleVoteResponse(m, now);
+        break;
+      case 'TimeoutNow':
+        if (this.role === 'follower' && isVoter(this.configs.latest(), this.id)) this.campaign(now, false, true);
+        break;
+    }
+  }
+
+  // ---- output ----------------------------------------------------------------------------
+
+  hasReady(): boolean {
+    return (
+      this.messages.length > 0 ||
+      this.afterPersist.length > 0 ||
+      this.hardStateDirty ||
+      this.needsBroadcast ||
+      this.readStates.length > 0 ||
+      this.readFailures.length > 0 ||
+      this.events.length > 0 ||
+      this.log.hasWriteToHandOut() ||
+      Math.min(this.log.commitIndex, this.log.persistedIndex()) > this.applyHandedOut
+    );
+  }
+
+  takeReady(): Ready {
+    if (this.role === 'leader') {
+      if (this.needsBroadcast) {
+        for (const [id, pr] of this.progress) this.sendAppends(id, pr);
+        this.needsBroadcast = false;
+      }
+      if (this.reads.startRound(this.seq + 1)) {
+        this.seq++;
+        for (const [id, pr] of this.progress) this.sendHeartbeat(id, pr);
+        this.confirmReads();
+      }
+    }
+    const applyTo = Math.min(this.log.commitIndex, this.log.persistedIndex(), this.applyHandedOut + this.cfg.maxApplyBatch);
+    const committed = applyTo > this.applyHandedOut ? this.log.entries(this.applyHandedOut + 1, applyTo, this.cfg.maxApplyBatch, Infinity) : [];
+    this.applyHandedOut += committed.length;
+    const soft = this.softState();
+    const softChanged =
+      soft.role !== this.reportedSoft.role || soft.leaderId !== this.reportedSoft.leaderId || soft.term !== this.reportedSoft.term;
+    if (softChanged) this.reportedSoft = soft;
+    const ready: Ready = {
+      hardState: this.hardStateDirty ? { term: this.term, votedFor: this.votedFor } : undefined,
+      log: this.log.takeWrite(),
+      messages: this.messages,
+      messagesAfterPersist: this.afterPersist,
+      committed,
+      readStates: this.readStates,
+      readFailures: this.readFailures,
+      softState: softChanged ? soft : undefined,
+      events: this.events,
+    };
+    this.hardStateDirty = false;
+    this.messages = [];
+    this.afterPersist = [];
+    this.readStates = [];
+    this.readFailures = [];
+    this.events = [];
+    return ready;
+  }
+
+  // ---- roles -----------------------------------------------------------------------------
+
+  private resetElectionTimer(now: number, base: number): void {
+    const eligible = isVoter(this.configs.latest(), this.id);
+    if (!eligible) {
+      this.electionDeadline = Infinity;
+      return;
+    }
+    // A lone voter need not wait for anyone: elect itself at once (etcd does the same).
+    const alone = voters(this.configs.latest()).length === 1 && this.role !== 'leader';
+    this.electionDeadline = alone ? now : now + base + Math.floor(this.random.next() * base);
+  }
+
+  private inLease(now: number): boolean {
+    if (!this.cfg.checkQuorum && !this.cfg.preVote) return false;
+    if (this.role === 'leader') return true;
+    return this.leaderId !== undefined && now - this.lastLeaderContact < this.cfg.heartbeatTimeoutMs;
+  }
+
+  private becomeFollower(term: number, leaderId: ServerId | undefined, now: number): void {
+    if (term > this.term) {
+      this.term = term;
+      this.votedFor = undefined;
+      this.hardStateDirty = true;
+    }
+    if (this.role === 'leader') {
+      this.reads.failAll(this.readFailures);
+      if (this.transfer) this.finishTransfer(true, 'stepped down');
+      this.progress.clear();
+      this.heartbeatDeadline = Infinity;
+      this.quorumCheckDeadline = Infinity;
+    }
+    this.role = 'follower';
+    this.preVoting = false;
+    this.leaderId = leaderId;
+    this.ownTermCommitted = false;
+    this.votes.clear();
+    this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
+  }
+
+  private campaign(now: number, preVote: boolean, transfer: boolean): void {
+    this.role = 'candidate';
+    this.preVoting = preVote;
+    this.leaderId = undefined;
+    this.votes.clear();
+    if (!preVote) {
+      this.term++;
+      this.votedFor = this.id;
+      this.hardStateDirty = true;
+    }
+    this.votes.set(this.id, true);
+    this.resetElectionTimer(now, this.cfg.electionTimeoutMs);
+    const electionTerm = preVote ? this.term + 1 : this.term;
+    for (const s of voters(this.configs.latest())) {
+      if (s.id === this.id) continue;
+      this.send({
+        type: 'RequestVote',
+        from: this.id,
+        to: s.id,
+        term: electionTerm,
+        lastLogIndex: this.log.lastIndex(),
+        lastLogTerm: this.log.lastTerm(),
+        preVote,
+        leadershipTransfer: transfer,
+      });
+    }
+    this.tallyVotes(now);
+  }
+
+  private becomeLeader(now: number): void {
+    this.role = 'leader';
+    this.preVoting = false;
+    this.leaderId = this.id;
+    this.electionDeadline = Infinity;
+    this.ownTermCommitted = false;
+    this.progress.clear();
+    const next = this.log.lastIndex() + 1;
+    for (const s of this.configs.latest().servers) {
+      if (s.id !== this.id) this.progress.set(s.id, new Progress(next, now));
+    }
+    // Raft §8: commit an entry of our own term before anything else (no-op).
+    this.log.append([{ index: next, term: this.term, type: LogType.Noop, data: new Uint8Array(0) }]);
+    this.needsBroadcast = true;
+    this.heartbeatDeadline = now + this.heartbeatInterval();
+    this.quorumCheckDeadline = now + this.cfg.leaderLeaseTimeoutMs;
+    this.maybeCommit();
+  }
+
+  private heartbeatInterval(): number {
+    return Math.max(1, Math.min(Math.floor(this.cfg.heartbeatTimeoutMs / 10), this.cfg.commitTimeoutMs));
+  }
+
+  // ---- elections -------------------------------------------------------------------------
+
+  private handleRequestVote(m: RequestVote, now: number): void {
+    const config = this.configs.latest();
+    // Votes go only to voters of our configuration (a removed server cannot disrupt).
+    const candidateKnown = config.servers.length === 0 || isVoter(config, m.from);
+    const upToDate = this.bugs.voteWithoutLogCheck || this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
+    if (m.preVote) {
+      // Would we vote at m.term? Yes if it is newer than ours, or ours and no one else has our vote.
+      const canVote = m.term > this.term || (this.votedFor === undefined && this.leaderId === undefined) || this.votedFor === m.from;
+      const grant = candidateKnown && upToDate && canVote;
+      // Answer with the requester's term when granting, so a node at a lower term takes part.
+      this.reply(m, grant, grant ? m.term : this.term);
+      return;
+    }
+    const canVote = this.votedFor === m.from || (this.votedFor === undefined && this.leaderId === undefined);
+    if (candidateKnown && upToDate && canVote) {
+      this.votedFor = m.from;
+      this.hardStateDirty = true;
+      this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
+      this.reply(m, true, this.term);
+    } else {
+      this.reply(m, false, this.term);
+    }
+  }
+
+  private reply(m: RequestVote, granted: boolean, term: number): void {
+    const response: RequestVoteResponse = { type: 'RequestVoteResponse', from: this.id, to: m.from, term, granted, preVote: m.preVote };
+    this.send(response);
+  }
+
+  private handleVoteResponse(m: RequestVoteResponse, now: number): void {
+    if (m.preVote !== this.preVoting) return;
+    if (!isVoter(this.configs.latest(), m.from)) return; // votes from non-members are ignored
+    this.votes.set(m.from, m.granted);
+    this.tallyVotes(now);
+  }
+
+  private tallyVotes(now: number): void {
+    const config = this.configs.latest();
+    const needed = quorumSize(voters(config).length);
+    let granted = 0;
+    let rejected = 0;
+    for (const s of voters(config)) {
+      const v = this.votes.get(s.id);
+      if (v === true) granted++;
+      else if (v === false) rejected++;
+    }
+    if (granted >= needed) {
+      if (this.preVoting) this.campaign(now, false, false);
+      else this.becomeLeader(now);
+    } else if (rejected >= needed) {
+      this.becomeFollower(this.term, undefined, now);
+    }
+  }
+
+  // ---- follower replication --------------------------------------------------------------
+
+  private handleAppend(m: AppendEntries, now: number): void {
+    if (this.role !== 'follower') this.becomeFollower(this.term, m.from, now);
+    this.leaderId = m.from;
+    this.lastLeaderContact = now;
+    this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
+
+    let prevIndex = m.prevLogIndex;
+    let prevTerm = m.prevLogTerm;
+    let entries = m.entries;
+    const commit = this.log.commitIndex;
+    if (prevIndex < commit) {
+      // Everything up to our commit index is identical on every server: skip that part.
+      const skip = Math.min(commit - prevIndex, entries.length);
+      entries = entries.slice(skip);
+      prevIndex += skip;
+      prevTerm = skip > 0 ? m.entries[skip - 1]!.term : prevTerm;
+      if (prevIndex < commit) {
+        this.acceptAppend(m, commit);
+        return;
+      }
+    }
+    if (!this.log.matchTerm(prevIndex, prevTerm)) {
+      const hint = this.log.lastIndexWithTermAtMost(Math.min(prevIndex, this.log.lastIndex()), prevTerm);
+      this.rejectAppend(m, hint, this.log.term(hint) ?? 0);
+      return;
+    }
+    const lastBefore = this.log.lastIndex();
+    const truncatedAt = this.log.mergeFrom(entries);
+    if (truncatedAt !== undefined) this.configs.truncateFrom(truncatedAt);
+    const appendedFrom = truncatedAt ?? lastBefore + 1;
+    let configChanged = truncatedAt !== undefined;
+    for (const e of entries) {
+      if (e.index >= appendedFrom && e.type === LogType.Configuration) {
+        this.configs.append(e.index, decodeConfiguration(e.data));
+        configChanged = true;
+      }
+    }
+    if (configChanged) {
+      this.events.push({ kind: 'configuration', configuration: this.configs.latest(), index: this.configs.latestIndex() });
+      this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
+    }
+    const lastNew = prevIndex + entries.length;
+    const newCommit = Math.min(m.leaderCommit, lastNew);
+    if (newCommit > this.log.commitIndex) this.advanceCommit(newCommit);
+    this.acceptAppend(m, lastNew);
+  }
+
+  private acceptAppend(m: AppendEntries, matchIndex: number): void {
+    this.send(this.appendResponse(m, true, matchIndex, 0, 0));
+  }
+
+  private rejectAppend(m: AppendEntries, conflictIndex: number, conflictTerm: number): void {
+    this.send(this.appendResponse(m, false, m.prevLogIndex, conflictIndex, conflictTerm));
+  }
+
+  private appendResponse(m: AppendEntries, success: boolean, matchIndex: number, conflictIndex: number, conflictTerm: number): AppendEntriesResponse {
+    return {
+      type: 'AppendEntriesResponse',
+      from: this.id,
+      to: m.from,
+      term: this.term,
+      success,
+      seq: m.seq,
+      matchIndex,
+      lastLogIndex: this.log.lastIndex(),
+      conflictIndex,
+      conflictTerm,
+    };
+  }
+
+  // ---- leader replication ----------------------------------------------------------------
+
+  private handleAppendResponse(m: AppendEntriesResponse, now: number): void {
+    const pr = this.progress.get(m.from);
+    if (!pr) return;
+    pr.lastContact = now;
+    if (pr.heartbeatFailing) {
+      pr.heartbeatFailing = false;
+      this.events.push({ kind: 'heartbeat-resumed', peer: m.from });
+    }
+    if (m.seq > pr.ackedSeq) {
+      pr.ackedSeq = m.seq;
+      this.confirmReads();
+    }
+    if (m.success) {
+      const advanced = pr.acknowledge(m.matchIndex);
+      if (advanced) pr.progressAt = now;
+      if (pr.state === 'probe') {
+        if (m.matchIndex >= pr.next - 1) pr.becomeReplicate();
+        else pr.probeSent = false; // a heartbeat answered; the probe itself may have been lost
+      }
+      if (advanced) this.maybeCommit();
+      this.sendAppends(m.from, pr);
+      if (this.transfer?.target === m.from && pr.match === this.log.lastIndex()) {
+        this.send({ type: 'TimeoutNow', from: this.id, to: m.from, term: this.term });
+      }
+      return;
+    }
+    const rejected = m.matchIndex;
+    if (pr.state === 'replicate' && rejected <= pr.match) return; // stale
+    if (pr.state === 'probe' && rejected !== pr.next - 1) return; // stale
+    const next = Math.min(this.log.lastIndexWithTermAtMost(m.conflictIndex, m.conflictTerm) + 1, rejected);
+    pr.becomeProbe(next);
+    this.sendAppends(m.from, pr);
+  }
+
+  /** Sends what the follower is missing, as far as its window allows. */
+  private sendAppends(id: ServerId, pr: Progress): void {
+    const last = this.log.lastIndex();
+    while (pr.canSend(this.cfg.maxInflightAppends) && pr.next <= last) {
+      const prevIndex = pr.next - 1;
+      const prevTerm = this.log.term(prevIndex);
+      if (prevTerm === undefined) return; // compacted: needs a snapshot (not yet supported)
+      const entries = this.log.entries(pr.next, last, this.cfg.maxAppendEntries, this.cfg.maxAppendBytes);
+      this.send({ type: 'AppendEntries', from: this.id, to: id, term: this.term, prevLogIndex: prevIndex, prevLogTerm: prevTerm, entries, leaderCommit: this.log.commitIndex, seq: this.seq });
+      pr.sent(prevIndex + entries.length);
+    }
+  }
+
+  /** An empty AppendEntries at the follower's known match point: never forces a backtrack. */
+  private sendHeartbeat(id: ServerId, pr: Progress): void {
+    const prevTerm = this.log.term(pr.match) ?? 0;
+    this.send({ type: 'AppendEntries', from: this.id, to: id, term: this.term, prevLogIndex: pr.match, prevLogTerm: prevTerm, entries: [], leaderCommit: this.log.commitIndex, seq: this.seq });
+  }
+
+  private heartbeat(now: number): void {
+    this.heartbeatDeadline = now + this.heartbeatInterval();
+    this.seq++;
+    const retransmitAfter = Math.max(this.cfg.heartbeatTimeoutMs / 2, 4 * this.heartbeatInterval());
+    for (const [id, pr] of this.progress) {
+      if (!pr.heartbeatFailing && now - pr.lastContact > this.cfg.heartbeatTimeoutMs) {
+        pr.heartbeatFailing = true;
+        this.events.push({ kind: 'heartbeat-failed', peer: id, lastContactMs: now - pr.lastContact });
+      }
+      // Messages in flight that were never answered were lost: resend from the match point.
+      if (pr.state === 'replicate' && pr.inflight.length > 0 && now - pr.progressAt > retransmitAfter) {
+        pr.becomeProbe(pr.match + 1);
+        pr.progressAt = now;
+      }
+      if (pr.state === 'probe') pr.probeSent = false;
+      this.sendHeartbeat(id, pr);
+      this.sendAppends(id, pr);
+    }
+  }
+
+  private checkQuorum(now: number): void {
+    this.quorumCheckDeadline = now + this.cfg.leaderLeaseTimeoutMs;
+    const config = this.configs.latest();
+    const all = voters(config);
+    let active = 0;
+    for (const s of all) {
+      if (s.id === this.id) active++;
+      else if (now - (this.progress.get(s.id)?.lastContact ?? -Infinity) <= this.cfg.leaderLeaseTimeoutMs) active++;
+    }
+    if (active < quorumSize(all.length)) this.becomeFollower(this.term, undefined, now);
+  }
+
+  private maybeCommit(): void {
+    const config = this.configs.latest();
+    const matches = voters(config).map((s) => (s.id === this.id ? this.log.persistedIndex() : (this.progress.get(s.id)?.match ?? 0)));
+    const candidate = quorumValue(matches);
+    if (candidate <= this.log.commitIndex) return;
+    // Raft §5.4.2: only an entry of the current term is committed by counting replicas.
+    if (!this.bugs.commitOldTermByCounting && this.log.term(candidate) !== this.term) return;
+    this.advanceCommit(candidate);
+  }
+
+  private advanceCommit(index: number): void {
+    this.log.commitIndex = index;
+    this.configs.compact(index);
+    if (this.role !== 'leader') return;
+    if (!this.ownTermCommitted && this.log.term(index) === this.term) {
+      this.ownTermCommitted = true;
+      this.reads.ownTermCommitted(index);
+      this.confirmReads();
+    }
+    // A leader removed by a configuration that is now committed hands over (hashicorp).
+    if (this.configs.latestIndex() <= index && !isVoter(this.configs.latest(), this.id)) {
+      this.becomeFollower(this.term, undefined, -Infinity);
+      this.electionDeadline = Infinity;
+    }
+  }
+
+  private confirmReads(): void {
+    if (!this.reads.hasPending()) return;
+    const config = this.configs.latest();
+    const acked = voters(config).map((s) => (s.id === this.id ? this.seq : (this.progress.get(s.id)?.ackedSeq ?? 0)));
+    this.reads.confirm(quorumValue(acked), this.readStates);
+  }
+
+  private adoptConfiguration(index: number, configuration: Configuration, now: number): void {
+    this.configs.append(index, configuration);
+    this.events.push({ kind: 'configuration', configuration, index });
+    const next = this.log.lastIndex() + 1;
+    for (const s of configuration.servers) {
+      if (s.id !== this.id && !this.progress.has(s.id)) this.progress.set(s.id, new Progress(next, now));
+    }
+    for (const id of [...this.progress.keys()]) {
+      if (!configuration.servers.some((s) => s.id === id)) this.progress.delete(id);
+    }
+  }
+
+  private finishTransfer(ok: boolean, reason: string): void {
+    this.transfer = undefined;
+    this.events.push({ kind: 'transfer-finished', ok, reason });
+  }
+
+  private send(m: RaftMessage): void {
+    // The leader's replication may overlap its own write (thesis §10.2.1); everything else
+    // (votes, acknowledgements) speaks for durable state and waits for the write.
+    if (this.role === 'leader' && (m.type === 'AppendEntries' || m.type === 'TimeoutNow')) this.messages.push(m);
+    else this.afterPersist.push(m);
+  }
+}

@@ -1,0 +1,217 @@
+import type { LogEntry } from '../log';
+import { entrySize } from '../log';
+
+/** The read side of a LogStore: what the core may consult (synchronously, no writes). */
+export interface LogReader {
+  firstIndex(): number;
+  lastIndex(): number;
+  getLog(index: number): LogEntry | undefined;
+  getLogs(from: number, to: number, maxBytes?: number): LogEntry[];
+}
+
+/** What the runtime must write before acknowledging anything that depends on it. */
+export interface LogWrite {
+  /** Delete every stored entry from this index on, before storing `entries`. */
+  truncateFrom: number | undefined;
+  entries: LogEntry[];
+}
+
+/**
+ * The core's view of the log: durable entries in the store, plus an in-memory tail that holds
+ * every entry not yet durable and a cache of the most recent durable ones (the hot tail that
+ * replication and commit checks read). Entries below `tailOffset` are durable in the store.
+ *
+ * Writes are handed to the runtime in order (`takeWrite`) and acknowledged back
+ * (`markPersisted`); an acknowledgement counts only if the entry it names is still in the log
+ * with the same term, so a write overtaken by a truncation is never mistaken for the new one.
+ */
+export class RaftLog {
+  private tail: LogEntry[] = [];
+  private tailOffset: number;
+  /** Every entry at or below this index is durable and belongs to the current log. */
+  private persisted: number;
+  /** Every entry at or below this index has been handed to the runtime for writing. */
+  private handedOut: number;
+  private pendingTruncate: number | undefined;
+  /** The snapshot the log starts after (issue 3); 0/0 when none. */
+  private snapshotIndex = 0;
+  private snapshotTerm = 0;
+  commitIndex = 0;
+
+  constructor(
+    private readonly store: LogReader,
+    private readonly cacheEntries: number,
+  ) {
+    const last = store.lastIndex();
+    this.tailOffset = last + 1;
+    this.persisted = last;
+    this.handedOut = last;
+    // Warm the cache with the newest entries so the first replication rounds stay in memory.
+    const first = Math.max(store.firstIndex(), last - Math.min(cacheEntries, 1024) + 1);
+    if (last > 0 && first <= last) {
+      this.tail = store.getLogs(first, last);
+      this.tailOffset = first;
+    }
+  }
+
+  firstIndex(): number {
+    const first = this.store.firstIndex();
+    if (first > 0) return Math.min(first, this.tailOffset);
+    return this.tail.length > 0 ? this.tailOffset : this.snapshotIndex + 1;
+  }
+
+  lastIndex(): number {
+    return this.tailOffset + this.tail.length - 1;
+  }
+
+  lastTerm(): number {
+    return this.term(this.lastIndex()) ?? 0;
+  }
+
+  persistedIndex(): number {
+    return this.persisted;
+  }
+
+  /** Term of the entry at `index`, 0 for index 0, undefined when absent or compacted. */
+  term(index: number): number | undefined {
+    if (index === 0) return 0;
+    if (index === this.snapshotIndex) return this.snapshotTerm;
+    if (index > this.lastIndex() || index < 0) return undefined;
+    if (index >= this.tailOffset) return this.tail[index - this.tailOffset]!.term;
+    return this.store.getLog(index)?.term;
+  }
+
+  entry(index: number): LogEntry | undefined {
+    if (index > this.lastIndex() || index <= 0) return undefined;
+    if (index >= this.tailOffset) return this.tail[index - this.tailOffset];
+    return this.store.getLog(index);
+  }
+
+  matchTerm(index: number, term: number): boolean {
+    return this.term(index) === term;
+  }
+
+  /** Raft §5.4.1: is a log ending at (lastIndex, lastTerm) at least as up to date as ours? */
+  isUpToDate(lastIndex: number, lastTerm: number): boolean {
+    const ourTerm = this.lastTerm();
+    return lastTerm > ourTerm || (lastTerm === ourTerm && lastIndex >= this.lastIndex());
+  }
+
+  /** Entries `from..to` inclusive, at most `maxEntries` and about `maxBytes` (at least one). */
+  entries(from: number, to: number, maxEntries: number, maxBytes: number): LogEntry[] {
+    const last = Math.min(to, this.lastIndex(), from + maxEntries - 1);
+    if (from > last) return [];
+    const out: LogEntry[] = [];
+    let bytes = 0;
+    let i = from;
+    if (i < this.tailOffset) {
+      const stored = this.store.getLogs(i, Math.min(last, this.tailOffset - 1), maxBytes);
+      for (const e of stored) {
+        out.push(e);
+        bytes += entrySize(e);
+      }
+      i += stored.length;
+      if (i < this.tailOffset || bytes >= maxBytes) return out;
+    }
+    for (; i <= last; i++) {
+      const e = this.tail[i - this.tailOffset]!;
+      if (out.length > 0 && bytes + entrySize(e) > maxBytes) break;
+      out.push(e);
+      bytes += entrySize(e);
+    }
+    return out;
+  }
+
+  /**
+   * The largest index <= `index` whose term is <= `term` (etcd's findConflictByTerm). Terms never
+   * decrease along a log, so this is a binary search over a few store reads.
+   */
+  lastIndexWithTermAtMost(index: number, term: number): number {
+    let lo = this.firstIndex() - 1; // lo: an index known to satisfy (the snapshot or 0)
+    let hi = Math.min(index, this.lastIndex());
+    if ((this.term(hi) ?? 0) <= term) return hi;
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if ((this.term(mid) ?? 0) <= term) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Appends entries that follow the last index (the leader's proposals). */
+  append(entries: readonly LogEntry[]): void {
+    for (const e of entries) {
+      if (e.index !== this.lastIndex() + 1) throw new Error(`log append out of order: ${e.index} after ${this.lastIndex()}`);
+      this.tail.push(e);
+    }
+  }
+
+  /**
+   * Follower side of AppendEntries once prevLog matched: skips entries already present,
+   * truncates at the first conflict, appends the rest. Returns the first truncated index, if any.
+   */
+  mergeFrom(entries: readonly LogEntry[]): number | undefined {
+    let k = 0;
+    for (; k < entries.length; k++) {
+      const e = entries[k]!;
+      const t = this.term(e.index);
+      if (t === undefined) break;
+      if (t !== e.term) {
+        this.truncateFrom(e.index);
+        this.append(entries.slice(k));
+        return e.index;
+      }
+    }
+    if (k < entries.length) this.append(entries.slice(k));
+    return undefined;
+  }
+
+  private truncateFrom(index: number): void {
+    if (index <= this.commitIndex) throw new Error(`refusing to truncate committed entry ${index} (commit ${this.commitIndex})`);
+    if (index >= this.tailOffset) {
+      this.tail.length = index - this.tailOffset;
+    } else {
+      this.tail = [];
+      this.tailOffset = index;
+    }
+    this.persisted = Math.min(this.persisted, index - 1);
+    this.handedOut = Math.min(this.handedOut, index - 1);
+    this.pendingTruncate = Math.min(this.pendingTruncate ?? Infinity, index);
+  }
+
+  hasWriteToHandOut(): boolean {
+    return this.pendingTruncate !== undefined || this.handedOut < this.lastIndex();
+  }
+
+  /** The next write for the runtime: a pending truncation plus every entry not yet handed out. */
+  takeWrite(): LogWrite | undefined {
+    const last = this.lastIndex();
+    if (this.pendingTruncate === undefined && this.handedOut >= last) return undefined;
+    const from = this.handedOut + 1;
+    const write: LogWrite = {
+      truncateFrom: this.pendingTruncate,
+      entries: from <= last ? this.tail.slice(from - this.tailOffset) : [],
+    };
+    this.pendingTruncate = undefined;
+    this.handedOut = last;
+    return write;
+  }
+
+  /**
+   * The runtime reports that the log up to (index, term) is durable. Ignored when that entry was
+   * truncated away meanwhile. Trims the cache down to `cacheEntries` durable entries.
+   */
+  markPersisted(index: number, term: number): void {
+    if (index <= this.persisted || this.term(index) !== term) return;
+    this.persisted = Math.min(index, this.handedOut);
+    // Trim in chunks (a quarter of the cache at a time) so the copy is amortised over many acks.
+    const excess = this.tail.length - this.cacheEntries;
+    if (excess > this.cacheEntries / 4) {
+      const drop = Math.min(excess, this.persisted - this.tailOffset + 1);
+      if (drop > 0) {
+        this.tail = this.tail.slice(drop);
+        this.tailOffset += drop;
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { Server, ServerAddress, ServerId } from './configuration';
+
+export type RaftState = 'follower' | 'candidate' | 'leader' | 'shutdown';
+
+/** Typed events of a Raft node. */
+export interface RaftEvents {
+  'role-changed': { role: RaftState; term: number };
+  'leader-changed': { leaderId: ServerId | undefined; leaderAddress: ServerAddress | undefined; term: number };
+  'peer-added': { server: Server };
+  'peer-removed': { id: ServerId };
+  'heartbeat-failed': { peer: ServerId; lastContactMs: number };
+  'heartbeat-resumed': { peer: ServerId };
+  /** The node stopped itself: corrupt storage, a failed write, or an FSM that threw. */
+  fatal: { error: unknown };
+}
+
+export type RaftEventName = keyof RaftEvents;
+export type RaftListener<K extends RaftEventName> = (payload: RaftEvents[K]) => void;
+
+/** A minimal typed emitter (listeners that throw are isolated from Raft). */
+export class RaftEventEmitter {
+  private listeners = new Map<RaftEventName, Set<(payload: never) => void>>();
+
+  on<K extends RaftEventName>(event: K, listener: RaftListener<K>): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener as (payload: never) => void);
+    return () => set.delete(listener as (payload: never) => void);
+  }
+
+  emit<K extends RaftEventName>(event: K, payload: RaftEvents[K]): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const l of set) {
+      try {
+        (l as RaftListener<K>)(payload);
+      } catch {
+        // A listener's failure must not break the Raft loop.
+      }
+    }
+  }
+}

@@ -1,0 +1,540 @@
+import type { BugSwitches } from '../bugs';
+import type { Config } from '../config';
+import { validateConfig } from '../config';
+import type { Configuration, ServerAddress, ServerId } from '../configuration';
+import { checkConfiguration, findServer } from '../configuration';
+import type { MembershipChange } from '../core/membership';
+import { RaftCore } from '../core/raft-core';
+import type { CoreEvent, Ready, SoftState } from '../core/ready';
+import type { Clock, Logger, Random, TimerHandle } from '../environment';
+import { silentLogger, systemClock, systemRandom } from '../environment';
+import {
+  BadConfigurationError,
+  ConfigurationChangeError,
+  EntryTooLargeError,
+  LeadershipLostError,
+  LeadershipTransferError,
+  NotLeaderError,
+  OverloadedError,
+  RaftError,
+  ShutdownError,
+} from '../errors';
+import { RaftEventEmitter, type RaftEventName, type RaftListener, type RaftState } from '../events';
+import type { FSM } from '../fsm';
+import type { LogEntry } from '../log';
+import { LogType } from '../log';
+import type { LogStore, StableStore } from '../log-store';
+import type { RaftMessage } from '../messages';
+import type { SnapshotStore } from '../snapshot-store';
+import type { Transport } from '../transport';
+import { Applier } from './applier';
+import { loadHardState } from './hard-state-codec';
+import { loadConfigurations } from './load-configurations';
+import { StorageWriter, type PersistDone } from './storage-writer';
+import { createWaiter, type WaitOptions, type Waiter } from './waiters';
+
+export interface RaftOptions<R> {
+  readonly config: Config;
+  readonly fsm: FSM<R>;
+  readonly logStore: LogStore;
+  readonly stableStore: StableStore;
+  readonly snapshotStore?: SnapshotStore;
+  readonly transport: Transport;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly logger?: Logger;
+  /** Runs a callback soon, after the current burst of input (default setImmediate). */
+  readonly scheduler?: (callback: () => void) => void;
+  /** Test-only: known Raft bugs to switch on (see bugs.ts). */
+  readonly testOnlyBugs?: BugSwitches;
+}
+
+export interface RaftStats {
+  readonly id: ServerId;
+  readonly state: RaftState;
+  readonly term: number;
+  readonly leaderId: ServerId | undefined;
+  readonly firstLogIndex: number;
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+  readonly persistedIndex: number;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly configurationIndex: number;
+  readonly voters: number;
+  readonly pendingApplies: number;
+  readonly pendingReads: number;
+}
+
+interface PendingApply<R> {
+  readonly term: number;
+  readonly waiter: Waiter<R | undefined>;
+}
+
+interface PendingRead {
+  readonly waitForApply: boolean;
+  readonly waiter: Waiter<number>;
+}
+
+/**
+ * A Raft node: hashicorp's surface over a pure core driven by one loop. Inputs (messages,
+ * proposals, timer expiry) are fed to the core as they arrive; one flush per event-loop turn
+ * takes what the core produced and does the I/O: one write for everything waiting (group
+ * commit), the leader's AppendEntries at once (its write overlaps replication), replies after the
+ * write, committed entries to the FSM in batches.
+ */
+export class Raft<R = unknown> {
+  private readonly core: RaftCore;
+  private readonly cfg: Config;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly schedule: (callback: () => void) => void;
+  private readonly transport: Transport;
+  private readonly storage: StorageWriter;
+  private readonly applier: Applier<R>;
+  private readonly emitter = new RaftEventEmitter();
+  private readonly addresses = new Map<ServerId, ServerAddress>();
+  /** Servers of the latest configuration, to report peers added and removed. */
+  private readonly members = new Set<ServerId>();
+  private readonly pendingApplies = new Map<number, PendingApply<R>>();
+  private readonly pendingReads = new Map<number, PendingRead>();
+  private readsWaitingForApply: { index: number; requestId: number }[] = [];
+  private transferWaiters: Waiter<void>[] = [];
+  private readSeq = 0;
+  private appliedIndex: number;
+  private soft: SoftState;
+  private stopped = false;
+  private flushScheduled = false;
+  private timer: TimerHandle | undefined;
+  private timerAt = Infinity;
+
+  private constructor(options: RaftOptions<R>) {
+    this.cfg = validateConfig(options.config);
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? silentLogger;
+    this.schedule = options.scheduler ?? ((cb) => setImmediate(cb));
+    this.transport = options.transport;
+    const bugs = options.testOnlyBugs ?? {};
+    this.appliedIndex = Math.min(options.fsm.appliedIndex?.() ?? 0, options.logStore.lastIndex());
+    this.core = new RaftCore({
+      config: this.cfg,
+      log: options.logStore,
+      hardState: loadHardState(options.stableStore),
+      configurations: loadConfigurations(options.logStore),
+      appliedIndex: this.appliedIndex,
+      random: options.random ?? systemRandom,
+      now: this.clock.now(),
+      bugs,
+    });
+    this.soft = this.core.softState();
+    for (const s of this.core.configuration().servers) {
+      this.addresses.set(s.id, s.address);
+      this.members.add(s.id);
+    }
+    this.storage = new StorageWriter(options.logStore, options.stableStore, bugs, (d) => this.onPersisted(d), (e) => this.fatal('storage write failed', e));
+    this.applier = new Applier(options.fsm, (entries, results) => this.onApplied(entries, results), (e) => this.fatal('FSM apply threw', e));
+    this.transport.setHandler((m, fromAddress) => this.onMessage(m, fromAddress));
+    this.armTimer();
+  }
+
+  /** Opens a node over its stores (restoring term, vote, log and membership) and starts it. */
+  static async create<R>(options: RaftOptions<R>): Promise<Raft<R>> {
+    const raft = new Raft(options);
+    raft.logger.info('raft started', {
+      id: raft.cfg.localId,
+      term: raft.core.currentTerm(),
+      lastIndex: raft.core.log.lastIndex(),
+      appliedIndex: raft.appliedIndex,
+      servers: raft.core.configuration().servers.length,
+    });
+    return Promise.resolve(raft);
+  }
+
+  // ---- public surface ---------------------------------------------------------------------
+
+  /**
+   * Replicates `command` and resolves with the FSM's result once it is applied here. Rejects
+   * with a RaftError: NotLeaderError (with the leader's id and address when known), overload,
+   * entry too large, timeout or abort (outcome unknown once proposed), leadership lost, shutdown.
+   */
+  apply(command: Uint8Array, options: WaitOptions = {}): Promise<R> {
+    return this.propose(LogType.Command, command, options) as Promise<R>;
+  }
+
+  /** Resolves once every entry before it is applied (hashicorp's Barrier). */
+  async barrier(options: WaitOptions = {}): Promise<void> {
+    await this.propose(LogType.Barrier, new Uint8Array(0), options);
+  }
+
+  /** Confirms with a quorum that this node is still the leader. */
+  async verifyLeader(options: WaitOptions = {}): Promise<void> {
+    await this.read(false, options);
+  }
+
+  /**
+   * Linearizable read point: confirms leadership with a quorum (without writing the log), then
+   * waits until this node's FSM has applied the read index, and returns that index. Reading the
+   * FSM after it resolves observes every write acknowledged before the call.
+   */
+  readIndex(options: WaitOptions = {}): Promise<number> {
+    return this.read(true, options);
+  }
+
+  /**
+   * Writes the first configuration of a brand-new cluster. Idempotent: on a node that already
+   * has state it changes nothing and reports `bootstrapped: false` with the reason.
+   */
+  async bootstrapCluster(configuration: Configuration): Promise<{ bootstrapped: boolean; reason?: string }> {
+    this.ensureRunning();
+    const problems = checkConfiguration(configuration);
+    if (problems.length > 0) throw new BadConfigurationError(`bad bootstrap configuration: ${problems.join('; ')}`);
+    if (!findServer(configuration, this.cfg.localId)) {
+      throw new BadConfigurationError(`bootstrap configuration does not include this server (${this.cfg.localId})`);
+    }
+    const refused = this.core.bootstrap(configuration, this.clock.now());
+    if (refused !== undefined) {
+      this.logger.info('bootstrap skipped', { reason: refused });
+      return { bootstrapped: false, reason: refused };
+    }
+    for (const s of configuration.servers) this.addresses.set(s.id, s.address);
+    this.flush();
+    await this.storage.whenIdle();
+    this.logger.info('cluster bootstrapped', { servers: configuration.servers.length });
+    return { bootstrapped: true };
+  }
+
+  addVoter(id: ServerId, address: ServerAddress, options: WaitOptions & { prevIndex?: number } = {}): Promise<void> {
+    return this.changeMembership({ kind: 'add-voter', id, address }, options);
+  }
+
+  addNonvoter(id: ServerId, address: ServerAddress, options: WaitOptions & { prevIndex?: number } = {}): Promise<void> {
+    return this.changeMembership({ kind: 'add-nonvoter', id, address }, options);
+  }
+
+  demoteVoter(id: ServerId, options: WaitOptions & { prevIndex?: number } = {}): Promise<void> {
+    return this.changeMembership({ kind: 'demote-voter', id }, options);
+  }
+
+  removeServer(id: ServerId, options: WaitOptions & { prevIndex?: number } = {}): Promise<void> {
+    return this.changeMembership({ kind: 'remove-server', id }, options);
+  }
+
+  /** Hands leadership to `target` (or the most up-to-date voter); resolves once it leads. */
+  transferLeadership(target?: ServerId, options: WaitOptions = {}): Promise<void> {
+    this.ensureRunning();
+    const refused = this.core.transferLeadership(target, this.clock.now());
+    if (refused === 'not-leader') return Promise.reject(this.notLeader());
+    if (refused !== undefined) return Promise.reject(new LeadershipTransferError(refused));
+    const { promise, waiter } = createWaiter<void>(this.clock, 'leadership transfer', this.cfg.electionTimeoutMs * 2, options, 'unknown', () => {
+      this.transferWaiters = this.transferWaiters.filter((w) => w !== waiter);
+    });
+    this.transferWaiters.push(waiter);
+    this.scheduleFlush();
+    return promise;
+  }
+
+  leader(): { id: ServerId; address: ServerAddress | undefined } | undefined {
+    const id = this.soft.leaderId;
+    return id === undefined ? undefined : { id, address: this.addresses.get(id) };
+  }
+
+  state(): RaftState {
+    return this.stopped ? 'shutdown' : this.soft.role;
+  }
+
+  configuration(): Configuration {
+    return this.core.configuration();
+  }
+
+  stats(): RaftStats {
+    const log = this.core.log;
+    return {
+      id: this.cfg.localId,
+      state: this.state(),
+      term: this.core.currentTerm(),
+      leaderId: this.soft.leaderId,
+      firstLogIndex: log.firstIndex(),
+      lastLogIndex: log.lastIndex(),
+      lastLogTerm: log.lastTerm(),
+      persistedIndex: log.persistedIndex(),
+      commitIndex: this.core.commitIndex(),
+      appliedIndex: this.appliedIndex,
+      configurationIndex: this.core.configurationIndex(),
+      voters: this.core.configuration().servers.filter((s) => s.suffrage === 'voter').length,
+      pendingApplies: this.pendingApplies.size,
+      pendingReads: this.pendingReads.size,
+    };
+  }
+
+  /** Test and tooling access to this node's current log (including entries not yet durable). */
+  logEntry(index: number): LogEntry | undefined {
+    return this.core.log.entry(index);
+  }
+
+  on<K extends RaftEventName>(event: K, listener: RaftListener<K>): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  /**
+   * Stops at once: no more input is taken, every waiting caller is rejected (applies with an
+   * unknown outcome), timers stop. Resolves when the write in flight (if any) has finished.
+   * The stores stay open; their owner closes them.
+   */
+  shutdown(): Promise<void> {
+    if (this.stopped) return this.storage.whenIdle();
+    this.stopped = true;
+    this.timer?.cancel();
+    this.transport.setHandler(() => {});
+    this.applier.stop();
+    const idle = this.storage.whenIdle();
+    this.storage.stop();
+    this.failEverything(new ShutdownError('unknown'));
+    this.emitter.emit('role-changed', { role: 'shutdown', term: this.core.currentTerm() });
+    this.logger.info('raft shut down', { id: this.cfg.localId });
+    return idle;
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private propose(type: LogType, data: Uint8Array, options: WaitOptions): Promise<R | undefined> {
+    if (this.stopped) return Promise.reject(new ShutdownError());
+    if (data.byteLength > this.cfg.maxEntryBytes) return Promise.reject(new EntryTooLargeError(data.byteLength, this.cfg.maxEntryBytes));
+    if (this.pendingApplies.size >= this.cfg.maxPendingApplies) return Promise.reject(new OverloadedError(this.pendingApplies.size));
+    if (options.signal?.aborted) return Promise.reject(new RaftError('aborted', 'aborted by the caller', 'not-applied'));
+    const index = this.core.propose(type, [data]);
+    if (index === 'not-leader') return Promise.reject(this.notLeader());
+    if (index === 'transferring') return Promise.reject(new LeadershipTransferError('a leadership transfer is in progress; retry on the new leader'));
+    return this.track(index, options, type === LogType.Command ? 'apply' : 'barrier');
+  }
+
+  private track(index: number, options: WaitOptions, what: string): Promise<R | undefined> {
+    const { promise, waiter } = createWaiter<R | undefined>(this.clock, what, this.cfg.applyTimeoutMs, options, 'unknown', () => {
+      this.pendingApplies.delete(index);
+    });
+    this.pendingApplies.set(index, { term: this.core.currentTerm(), waiter });
+    this.scheduleFlush();
+    return promise;
+  }
+
+  private async changeMembership(change: MembershipChange, options: WaitOptions & { prevIndex?: number }): Promise<void> {
+    this.ensureRunning();
+    const index = this.core.proposeMembership(change, options.prevIndex, this.clock.now());
+    if (index === 'not-leader') throw this.notLeader();
+    if (typeof index === 'string') throw new ConfigurationChangeError(index);
+    await this.track(index, options, 'membership change');
+  }
+
+  private read(waitForApply: boolean, options: WaitOptions): Promise<number> {
+    if (this.stopped) return Promise.reject(new ShutdownError());
+    if (this.soft.role !== 'leader') return Promise.reject(this.notLeader());
+    const requestId = ++this.readSeq;
+    const { promise, waiter } = createWaiter<number>(this.clock, 'read index', this.cfg.applyTimeoutMs, options, 'not-applied', () => {
+      this.pendingReads.delete(requestId);
+    });
+    this.pendingReads.set(requestId, { waitForApply, waiter });
+    this.core.requestRead(requestId);
+    this.scheduleFlush();
+    return promise;
+  }
+
+  private onMessage(m: RaftMessage, fromAddress: ServerAddress): void {
+    if (this.stopped) return;
+    if (!this.addresses.has(m.from)) this.addresses.set(m.from, fromAddress);
+    try {
+      this.core.step(m, this.clock.now());
+    } catch (error) {
+      this.fatal('processing a message failed', error);
+      return;
+    }
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.stopped) return;
+    this.flushScheduled = true;
+    this.schedule(() => this.flush());
+  }
+
+  /** One turn of the loop: tick, then drain everything the core has produced. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.stopped) return;
+    try {
+      this.core.tick(this.clock.now());
+      for (let rounds = 0; this.core.hasReady() && rounds < 16; rounds++) this.dispatch(this.core.takeReady());
+      if (this.core.hasReady()) this.scheduleFlush();
+      this.armTimer();
+    } catch (error) {
+      this.fatal('raft loop failed', error);
+    }
+  }
+
+  private dispatch(ready: Ready): void {
+    if (ready.softState) this.onSoftState(ready.softState);
+    for (const e of ready.events) this.onCoreEvent(e);
+    if (ready.hardState || ready.log || ready.messagesAfterPersist.length > 0) {
+      this.storage.enqueue({ hardState: ready.hardState, log: ready.log, after: ready.messagesAfterPersist });
+    }
+    this.sendAll(ready.messages);
+    if (ready.committed.length > 0) this.applier.enqueue(ready.committed);
+    for (const r of ready.readStates) {
+      const pending = this.pendingReads.get(r.requestId);
+      if (!pending) continue;
+      if (!pending.waitForApply || this.appliedIndex >= r.index) {
+        this.pendingReads.delete(r.requestId);
+        pending.waiter.settle(r.index);
+      } else {
+        this.readsWaitingForApply.push(r);
+      }
+    }
+    for (const f of ready.readFailures) {
+      const pending = this.pendingReads.get(f.requestId);
+      if (!pending) continue;
+      this.pendingReads.delete(f.requestId);
+      pending.waiter.fail(f.reason === 'not-leader' ? this.notLeader() : new LeadershipLostError('not-applied'));
+    }
+  }
+
+  private sendAll(messages: readonly RaftMessage[]): void {
+    for (const m of messages) {
+      const address = this.addresses.get(m.to);
+      if (address === undefined) {
+        this.logger.warn('no address for peer; message dropped', { peer: m.to, type: m.type });
+        continue;
+      }
+      this.transport.send(address, m);
+    }
+  }
+
+  private onPersisted(done: PersistDone): void {
+    if (this.stopped) return;
+    if (done.lastEntry) this.core.persisted(done.lastEntry.index, done.lastEntry.term);
+    this.sendAll(done.after);
+    this.scheduleFlush();
+  }
+
+  private onApplied(entries: readonly LogEntry[], results: readonly (R | undefined)[]): void {
+    if (this.stopped) return;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const pending = this.pendingApplies.get(e.index);
+      if (!pending) continue;
+      this.pendingApplies.delete(e.index);
+      if (pending.term === e.term) pending.waiter.settle(results[i]);
+      else pending.waiter.fail(new LeadershipLostError('not-applied'));
+    }
+    this.appliedIndex = entries.at(-1)!.index;
+    if (this.readsWaitingForApply.length > 0) {
+      const still: { index: number; requestId: number }[] = [];
+      for (const r of this.readsWaitingForApply) {
+        const pending = this.pendingReads.get(r.requestId);
+        if (!pending) continue;
+        if (r.index <= this.appliedIndex) {
+          this.pendingReads.delete(r.requestId);
+          pending.waiter.settle(r.index);
+        } else {
+          still.push(r);
+        }
+      }
+      this.readsWaitingForApply = still;
+    }
+    this.scheduleFlush();
+  }
+
+  private onSoftState(next: SoftState): void {
+    const prev = this.soft;
+    this.soft = next;
+    if (prev.role !== next.role) {
+      this.logger.info('role changed', { id: this.cfg.localId, role: next.role, term: next.term });
+      this.emitter.emit('role-changed', { role: next.role, term: next.term });
+      if (prev.role === 'leader') {
+        // Entries still uncommitted may yet commit under the next leader: outcome unknown.
+        for (const [, p] of this.pendingApplies) p.waiter.fail(new LeadershipLostError('unknown'));
+        this.pendingApplies.clear();
+      }
+    }
+    if (prev.leaderId !== next.leaderId) {
+      this.emitter.emit('leader-changed', { leaderId: next.leaderId, leaderAddress: next.leaderId ? this.addresses.get(next.leaderId) : undefined, term: next.term });
+      if (prev.leaderId === this.cfg.localId && next.leaderId !== undefined) {
+        for (const w of this.transferWaiters) w.settle();
+        this.transferWaiters = [];
+      }
+    }
+  }
+
+  private onCoreEvent(e: CoreEvent): void {
+    switch (e.kind) {
+      case 'heartbeat-failed':
+        this.logger.warn('heartbeat failing', { peer: e.peer, lastContactMs: e.lastContactMs });
+        this.emitter.emit('heartbeat-failed', { peer: e.peer, lastContactMs: e.lastContactMs });
+        break;
+      case 'heartbeat-resumed':
+        this.emitter.emit('heartbeat-resumed', { peer: e.peer });
+        break;
+      case 'configuration':
+        this.onConfiguration(e.configuration);
+        break;
+      case 'transfer-finished':
+        if (!e.ok) {
+          for (const w of this.transferWaiters) w.fail(new LeadershipTransferError(e.reason ?? 'leadership transfer failed'));
+          this.transferWaiters = [];
+        }
+        break;
+    }
+  }
+
+  private onConfiguration(configuration: Configuration): void {
+    for (const s of configuration.servers) {
+      this.addresses.set(s.id, s.address);
+      if (!this.members.has(s.id)) {
+        this.members.add(s.id);
+        if (s.id !== this.cfg.localId) this.emitter.emit('peer-added', { server: s });
+      }
+    }
+    for (const id of [...this.members]) {
+      if (!configuration.servers.some((s) => s.id === id)) {
+        this.members.delete(id);
+        if (id !== this.cfg.localId) this.emitter.emit('peer-removed', { id });
+      }
+    }
+  }
+
+  private armTimer(): void {
+    if (this.stopped) return;
+    const at = this.core.nextDeadline();
+    if (at === this.timerAt) return;
+    this.timer?.cancel();
+    this.timerAt = at;
+    if (at === Infinity) return;
+    this.timer = this.clock.setTimer(Math.max(0, at - this.clock.now()), () => {
+      this.timerAt = Infinity;
+      this.scheduleFlush();
+    });
+  }
+
+  private notLeader(): NotLeaderError {
+    const leaderId = this.soft.leaderId === this.cfg.localId ? undefined : this.soft.leaderId;
+    return new NotLeaderError(leaderId, leaderId ? this.addresses.get(leaderId) : undefined);
+  }
+
+  private ensureRunning(): void {
+    if (this.stopped) throw new ShutdownError();
+  }
+
+  private failEverything(error: RaftError): void {
+    for (const [, p] of this.pendingApplies) p.waiter.fail(error);
+    this.pendingApplies.clear();
+    for (const [, p] of this.pendingReads) p.waiter.fail(error);
+    this.pendingReads.clear();
+    this.readsWaitingForApply = [];
+    for (const w of this.transferWaiters) w.fail(error);
+    this.transferWaiters = [];
+  }
+
+  private fatal(what: string, error: unknown): void {
+    if (this.stopped) return;
+    this.logger.error('raft stopped on a fatal error', { id: this.cfg.localId, what, error: String(error) });
+    this.emitter.emit('fatal', { error });
+    void this.shutdown();
+  }
+}
