@@ -1,0 +1,173 @@
+import type { Database } from 'lmdb';
+import type { LogEntry } from '../log';
+import type { LogStore } from '../log-store';
+import { DurableWrites } from './durable-writes';
+import type { EnvironmentLease } from './lmdb-environment';
+import { LogBounds } from './log-bounds';
+import { decodeLogRecord, encodeLogRecord, logRecordPayloadBytes } from './log-record-codec';
+import { peekRecord } from './peek-record';
+
+function assertConsecutive(entries: readonly LogEntry[]): void {
+  for (let i = 1; i < entries.length; i++) {
+    const previous = entries[i - 1] as LogEntry;
+    const entry = entries[i] as LogEntry;
+    if (entry.index !== previous.index + 1) {
+      throw new RangeError(`storeLogs needs consecutive indexes, got ${previous.index} then ${entry.index}`);
+    }
+  }
+}
+
+interface IndexRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+function isLogIndex(index: number): boolean {
+  return Number.isSafeInteger(index) && index >= 1;
+}
+
+/**
+ * The Raft log in an LMDB database: key = index (lmdb-js's ordered-binary number keys, whose
+ * byte order is numeric order, which deleteRange and the first/last lookups rely on), value =
+ * a checksummed record (log-record-codec.ts).
+ *
+ * Reads are synchronous memory-mapped lookups into lmdb-js's reusable read buffer; each
+ * returned entry owns one copy of its payload and nothing else. Writes resolve only once
+ * fsynced (see lmdb-environment.ts).
+ */
+export class LmdbLogStore implements LogStore {
+  private readonly bounds = new LogBounds(0, 0);
+  private readonly writes = new DurableWrites();
+  /** Index ranges of storeLogs calls issued but not settled yet (see deleteRange). */
+  private readonly unresolvedStores = new Set<IndexRange>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Database<Buffer, number>,
+    private readonly environment: EnvironmentLease,
+  ) {
+    this.refreshBoundsFromDisk();
+  }
+
+  firstIndex(): number {
+    return this.bounds.firstIndex;
+  }
+
+  lastIndex(): number {
+    return this.bounds.lastIndex;
+  }
+
+  getLog(index: number): LogEntry | undefined {
+    this.assertOpen();
+    if (!isLogIndex(index)) return undefined;
+    const record = peekRecord(this.db, index);
+    return record === undefined ? undefined : decodeLogRecord(record, index);
+  }
+
+  /**
+   * The contiguous run of entries starting exactly at `from` and ending at `to` or at the first
+   * missing index. `maxBytes` caps their total payload: an entry that would take the total
+   * past it is left out, unless it is the first (so progress is always possible).
+   *
+   * Point lookups rather than a cursor: lmdb-js's range iterator hands out a fresh Buffer per
+   * value (a slow species-constructed copy), while peekRecord reads into its reusable buffer,
+   * so each entry costs exactly one copy, of its payload, made by decodeLogRecord.
+   */
+  getLogs(from: number, to: number, maxBytes = Number.POSITIVE_INFINITY): LogEntry[] {
+    this.assertOpen();
+    const entries: LogEntry[] = [];
+    if (!isLogIndex(from) || !(to >= from)) return entries;
+    const last = Math.min(to, Number.MAX_SAFE_INTEGER);
+    let payloadBytes = 0;
+    for (let index = from; index <= last; index++) {
+      const record = peekRecord(this.db, index);
+      if (record === undefined) break;
+      // Size from the record length, so an entry that will be left out is not decoded.
+      payloadBytes += logRecordPayloadBytes(record.byteLength);
+      if (payloadBytes > maxBytes && entries.length > 0) break;
+      entries.push(decodeLogRecord(record, index));
+    }
+    return entries;
+  }
+
+  /**
+   * One LMDB transaction: every put is issued in this event-loop turn, and lmdb-js commits
+   * all writes of a turn together (eventTurnBatching).
+   */
+  async storeLogs(entries: readonly LogEntry[]): Promise<void> {
+    this.assertOpen();
+    const first = entries[0];
+    const last = entries[entries.length - 1];
+    if (first === undefined || last === undefined) return;
+    assertConsecutive(entries);
+    // Encode everything before queueing anything, so a bad entry leaves no partial batch.
+    const records = entries.map(encodeLogRecord);
+    let durable: Promise<boolean> = Promise.resolve(true);
+    for (let i = 0; i < entries.length; i++) {
+      durable = this.db.put((entries[i] as LogEntry).index, records[i] as Buffer);
+    }
+    const range: IndexRange = { from: first.index, to: last.index };
+    this.unresolvedStores.add(range);
+    await this.writes.track(
+      durable,
+      () => this.bounds.stored(range.from, range.to),
+      () => {
+        this.unresolvedStores.delete(range);
+        this.afterWriteSettled();
+      },
+    );
+  }
+
+  /**
+   * One LMDB transaction of plain removes (issued in this turn, like storeLogs), so it is
+   * ordered with the puts around it. The keys are those the read snapshot shows in the range
+   * plus those of storeLogs calls not resolved yet (which the snapshot may not show);
+   * removing a key that turns out to be absent is harmless.
+   *
+   * Not an lmdb-js `transaction()` callback: by default those run after every plain write
+   * queued in the same batch, which would let "delete suffix, then append" lose the append.
+   */
+  async deleteRange(min: number, max: number): Promise<void> {
+    this.assertOpen();
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) {
+      throw new RangeError(`deleteRange needs safe integers, got ${min}..${max}`);
+    }
+    if (max < min) return;
+    const keys = new Set<number>(this.db.getKeys({ start: min, end: max + 1 }));
+    for (const range of this.unresolvedStores) {
+      for (let index = Math.max(min, range.from); index <= Math.min(max, range.to); index++) keys.add(index);
+    }
+    let durable: Promise<boolean> = Promise.resolve(true);
+    for (const key of keys) durable = this.db.remove(key);
+    await this.writes.track(
+      durable,
+      () => this.bounds.deleted(min, max),
+      () => this.afterWriteSettled(),
+    );
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.writes.drain();
+      await this.environment.release();
+    })();
+    return this.closing;
+  }
+
+  /** With no write in flight the database holds exactly the durable log: resync the bounds. */
+  private afterWriteSettled(): void {
+    if (this.writes.idle && this.closing === undefined) this.refreshBoundsFromDisk();
+  }
+
+  private refreshBoundsFromDisk(): void {
+    let first = 0;
+    let last = 0;
+    for (const key of this.db.getKeys({ limit: 1 })) first = key;
+    for (const key of this.db.getKeys({ limit: 1, reverse: true })) last = key;
+    this.bounds.reset(first, last);
+  }
+
+  private assertOpen(): void {
+    if (this.closing !== undefined) throw new Error('the LMDB log store is closed');
+  }
+}

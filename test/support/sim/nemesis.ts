@@ -1,0 +1,128 @@
+import type { SimCluster, SimNode } from './sim-cluster';
+
+/**
+ * Injects faults on a schedule drawn from the cluster's seed: crashes and restarts, partitions,
+ * an isolated leader, one-way cuts, lossy/duplicating/slow links, leadership transfers and
+ * membership changes. `stop()` heals everything and brings every node back.
+ */
+export class Nemesis {
+  private running = false;
+  private readonly removed = new Set<string>();
+  readonly log: string[] = [];
+
+  constructor(private readonly cluster: SimCluster) {}
+
+  start(): void {
+    this.running = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    const wait = 100 + Math.floor(this.cluster.random.next() * 500);
+    this.cluster.clock.setTimer(wait, () => {
+      if (!this.running) return;
+      this.act();
+      this.schedule();
+    });
+  }
+
+  private pick<T>(items: readonly T[]): T | undefined {
+    return items.length === 0 ? undefined : items[Math.floor(this.cluster.random.next() * items.length)];
+  }
+
+  private note(text: string): void {
+    this.log.push(`${this.cluster.clock.now()}ms ${text}`);
+  }
+
+  private act(): void {
+    const c = this.cluster;
+    const roll = c.random.next();
+    const addresses = c.nodes.map((n) => n.address);
+    if (roll < 0.22) {
+      const victim = this.pick(c.alive());
+      if (!victim) return;
+      this.note(`crash ${victim.id}`);
+      c.crash(victim);
+      const downFor = 50 + Math.floor(c.random.next() * 1500);
+      c.clock.setTimer(downFor, () => void this.restart(victim));
+    } else if (roll < 0.36) {
+      const shuffled = addresses.slice().sort(() => c.random.next() - 0.5);
+      const cut = 1 + Math.floor(c.random.next() * (shuffled.length - 1));
+      this.note(`partition ${shuffled.slice(0, cut).join(',')} | ${shuffled.slice(cut).join(',')}`);
+      c.network.partition([shuffled.slice(0, cut), shuffled.slice(cut)]);
+    } else if (roll < 0.44) {
+      const leader = c.leader();
+      if (!leader) return;
+      this.note(`isolate leader ${leader.id}`);
+      c.network.isolate(leader.address);
+    } else if (roll < 0.5) {
+      const from = this.pick(addresses)!;
+      const to = this.pick(addresses.filter((a) => a !== from))!;
+      this.note(`cut ${from} -> ${to}`);
+      c.network.cutOneWay(from, to);
+    } else if (roll < 0.64) {
+      this.note('heal');
+      c.network.heal();
+    } else if (roll < 0.76) {
+      const dropRate = c.random.next() * 0.2;
+      const duplicateRate = c.random.next() * 0.1;
+      const maxDelayMs = 2 + Math.floor(c.random.next() * 40);
+      this.note(`faults drop=${dropRate.toFixed(2)} dup=${duplicateRate.toFixed(2)} delay<=${maxDelayMs}`);
+      c.network.setFaults({ dropRate, duplicateRate, minDelayMs: 1, maxDelayMs });
+    } else if (roll < 0.84) {
+      this.note('reliable links');
+      c.network.setFaults({ dropRate: 0, duplicateRate: 0, minDelayMs: 1, maxDelayMs: 3 });
+    } else if (roll < 0.9) {
+      const leader = c.leader();
+      if (!leader) return;
+      this.note(`transfer leadership from ${leader.id}`);
+      leader.raft!.transferLeadership().catch(() => {});
+    } else {
+      this.changeMembership();
+    }
+  }
+
+  private changeMembership(): void {
+    const c = this.cluster;
+    const leader = c.leader();
+    if (!leader) return;
+    const back = this.pick([...this.removed]);
+    if (back !== undefined && c.random.next() < 0.6) {
+      const node = c.nodes.find((n) => n.id === back)!;
+      this.note(`add voter ${back}`);
+      leader.raft!.addVoter(node.id, node.address).then(
+        () => this.removed.delete(back),
+        () => {},
+      );
+      return;
+    }
+    // Keep at least three voters so the cluster can still lose one.
+    if (c.nodes.length - this.removed.size <= 3) return;
+    const victim = this.pick(c.nodes.filter((n) => n !== leader && !this.removed.has(n.id)));
+    if (!victim) return;
+    this.note(`remove ${victim.id}`);
+    this.removed.add(victim.id);
+    leader.raft!.removeServer(victim.id).catch(() => this.removed.delete(victim.id));
+  }
+
+  private async restart(node: SimNode): Promise<void> {
+    if (node.raft) return;
+    this.note(`restart ${node.id}`);
+    await this.cluster.startNode(node);
+  }
+
+  /** Stops injecting; heals the network and restarts every crashed node. */
+  async stop(): Promise<void> {
+    this.running = false;
+    const c = this.cluster;
+    c.network.heal();
+    c.network.setFaults({ dropRate: 0, duplicateRate: 0, minDelayMs: 1, maxDelayMs: 3 });
+    for (const n of c.nodes) if (!n.raft) await this.restart(n);
+  }
+
+  /** Servers removed from the configuration and not yet added back. */
+  removedIds(): ReadonlySet<string> {
+    return this.removed;
+  }
+}
