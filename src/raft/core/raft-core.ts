@@ -562,6 +562,14 @@ export class RaftCore {
       return;
     }
     const rejected = m.matchIndex;
+    if (rejected <= pr.match && m.lastLogIndex < pr.match && rejected === pr.match) {
+      // The follower no longer has entries it acknowledged (its disk lost them, or it was
+      // rebuilt): forget the old match and find the real one, instead of waiting forever.
+      pr.match = Math.min(m.conflictIndex, m.lastLogIndex);
+      pr.becomeProbe(pr.match + 1);
+      this.sendAppends(m.from, pr);
+      return;
+    }
     if (pr.state === 'replicate' && rejected <= pr.match) return; // stale
     if (pr.state === 'probe' && rejected !== pr.next - 1) return; // stale
     const next = Math.min(this.log.lastIndexWithTermAtMost(m.conflictIndex, m.conflictTerm) + 1, rejected);

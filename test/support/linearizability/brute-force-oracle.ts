@@ -6,16 +6,12 @@
 import type { Operation } from './history';
 import type { Model } from './model';
 
-export function isLinearizableByBruteForce<S, I, O>(
-  model: Model<S, I, O>,
-  history: readonly Operation<I, O>[],
-): boolean {
+export function isLinearizableByBruteForce<S, I, O>(model: Model<S, I, O>, history: readonly Operation<I, O>[]): boolean {
   const placed = new Array<boolean>(history.length).fill(false);
   const mustPlace = history.filter((op) => op.return !== Infinity).length;
 
   /** `op` may go next iff every operation that returned before it was called is placed. */
-  const mayGoNext = (op: Operation<I, O>): boolean =>
-    history.every((other, j) => placed[j] || other === op || !(other.return < op.call));
+  const mayGoNext = (op: Operation<I, O>): boolean => history.every((other, j) => placed[j] || other === op || !(other.return < op.call));
 
   const extend = (state: S, finitePlaced: number): boolean => {
     // Operations with unknown outcomes may never have happened: they need not all be placed.

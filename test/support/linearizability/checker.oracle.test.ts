@@ -22,20 +22,14 @@ interface RawOp<I> {
   readonly outcomeUnknown: boolean;
 }
 
-function tinyHistory<I, O>(
-  input: fc.Arbitrary<I>,
-  outputOf: (input: I, pick: number) => O,
-): fc.Arbitrary<Operation<I, O>[]> {
+function tinyHistory<I, O>(input: fc.Arbitrary<I>, outputOf: (input: I, pick: number) => O): fc.Arbitrary<Operation<I, O>[]> {
   const raw: fc.Arbitrary<RawOp<I>> = fc.record({
     client: fc.nat(2),
     input,
     outputPick: fc.nat(2),
     call: fc.nat(10),
     duration: fc.nat(6), // 0 included: instantaneous operations and ties
-    outcomeUnknown: fc.oneof(
-      { weight: 4, arbitrary: fc.constant(false) },
-      { weight: 1, arbitrary: fc.constant(true) },
-    ),
+    outcomeUnknown: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   });
   return fc.array(raw, { maxLength: 7 }).map((ops) =>
     ops.map((op, id) => ({
@@ -92,8 +86,7 @@ test('the checker agrees with brute force on tiny namespace histories', (t) => {
     delete: ['ok', 'not-found'],
     stat: ['found', 'not-found'],
   };
-  const outputOf = (ns: NamespaceInput, pick: number): NamespaceOutput =>
-    replies[ns.op][pick % 2];
+  const outputOf = (ns: NamespaceInput, pick: number): NamespaceOutput => replies[ns.op][pick % 2];
   const verdicts = assertAgreesWithOracle(namespace, tinyHistory(input, outputOf));
   t.diagnostic(`verdicts: ${JSON.stringify(verdicts)}`);
 });

@@ -81,7 +81,7 @@ for (const shape of [
 test('performance: a violation hidden in a large history is found in < 2 s', (t) => {
   const history = randomKvHistory({ ops: 2_000, keys: 20, clients: 8, values: 3 }, 7);
   const completedReads = history.filter((op) => op.input.op === 'get' && op.return !== Infinity);
-  const lastRead = completedReads[completedReads.length - 1];
+  const lastRead = completedReads[completedReads.length - 1]!;
   const corrupted = history.map((op) => (op === lastRead ? { ...op, output: 'lost' } : op));
   const { value: result, ms } = timed(() => checkLinearizable(kvRegister, corrupted));
   t.diagnostic(`violation found in ${ms.toFixed(1)} ms`);

@@ -46,9 +46,7 @@ const namespaceInput: fc.Arbitrary<NamespaceInput> = fc.record({
 });
 
 const kvHistory = plannedOps(kvInput).map((plans) => simulateHistory(plans, atomicKvStore()));
-const namespaceHistory = plannedOps(namespaceInput).map((plans) =>
-  simulateHistory(plans, atomicNamespace()),
-);
+const namespaceHistory = plannedOps(namespaceInput).map((plans) => simulateHistory(plans, atomicNamespace()));
 
 /** Replaces one completed operation matching `eligible` (chosen by `pick`) with `replace(op)`. */
 function corruptOne<I, O>(
@@ -59,7 +57,7 @@ function corruptOne<I, O>(
 ): { corrupted: Operation<I, O>[]; victim: number } | undefined {
   const candidates = history.filter((op) => op.return !== Infinity && eligible(op));
   if (candidates.length === 0) return undefined;
-  const victim = candidates[pick % candidates.length].id;
+  const victim = candidates[pick % candidates.length]!.id;
   return { corrupted: history.map((op) => (op.id === victim ? replace(op) : op)), victim };
 }
 

@@ -4,6 +4,7 @@ import { checkLinearizable } from './checker';
 import type { Operation } from './history';
 import type { Model } from './model';
 import { kvRegister, type KvInput, type KvOutput } from './models/kv-register';
+import { namespace, type NamespaceInput, type NamespaceOutput } from './models/namespace';
 import { OperationList } from './operation-list';
 
 type KvOps = OperationList<KvInput, KvOutput>;
@@ -71,9 +72,7 @@ test('the same history is decided when it is small enough', () => {
 const latch: Model<boolean, 'fire' | 'read', boolean> = {
   init: () => false,
   step: (fired, input, output) =>
-    input === 'fire'
-      ? { ok: !fired, state: true }
-      : { ok: output === undefined || output === fired, state: fired },
+    input === 'fire' ? { ok: !fired, state: true } : { ok: output === undefined || output === fired, state: fired },
 };
 
 test('an unknown outcome need not be linearized at all', () => {
@@ -89,4 +88,15 @@ test('an unknown outcome need not be linearized at all', () => {
   assert.equal(result.result, 'violation');
   assert.equal(result.unplacedOpIds?.[0], 3);
   assert.match(result.explanation ?? '', /op #3 .* "read" -> false/); // default describe()
+});
+
+test('many unknown-outcome retries do not blow up the search', () => {
+  // Thirty timed-out retries of the same create: 2^30 subsets of them if each were distinct.
+  const h = new OperationList<NamespaceInput, NamespaceOutput>();
+  for (let client = 0; client < 30; client++) h.add(client, { op: 'create', path: '/a' }, undefined, 0);
+  h.add('reader', { op: 'stat', path: '/a' }, 'found', 1, 2);
+  const recreate = h.add('reader', { op: 'create', path: '/a' }, 'ok', 3, 4); // never deleted
+  const result = checkLinearizable(namespace, h.ops, { maxSteps: 10_000 });
+  assert.equal(result.result, 'violation');
+  assert.equal(result.unplacedOpIds?.[0], recreate);
 });

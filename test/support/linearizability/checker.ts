@@ -31,11 +31,7 @@ export interface CheckResult {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function checkLinearizable<S, I, O>(
-  model: Model<S, I, O>,
-  history: History<I, O>,
-  options: CheckOptions = {},
-): CheckResult {
+export function checkLinearizable<S, I, O>(model: Model<S, I, O>, history: History<I, O>, options: CheckOptions = {}): CheckResult {
   validateHistory(history);
   const budget: SearchBudget = {
     stepsTaken: 0,
@@ -43,16 +39,14 @@ export function checkLinearizable<S, I, O>(
     deadline: performance.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
   };
   // A read whose reply was never seen constrains nothing; dropping it keeps the search small.
-  const relevant = history.filter(
-    (op) => op.return !== Infinity || !(model.isReadOnly?.(op.input) ?? false),
-  );
+  const relevant = history.filter((op) => op.return !== Infinity || !(model.isReadOnly?.(op.input) ?? false));
   const partitions = model.partition?.(relevant) ?? [relevant];
   // Smallest partitions first: if one partition is too hard for the budget, a violation in
   // the others is still found (and a violation anywhere is a definite verdict).
-  const order = partitions.map((_, index) => index).sort((a, b) => partitions[a].length - partitions[b].length);
+  const order = partitions.map((_, index) => index).sort((a, b) => partitions[a]!.length - partitions[b]!.length);
 
   for (const index of order) {
-    const ops = partitions[index];
+    const ops = partitions[index]!;
     const outcome = searchLinearization(model, ops, budget);
     if (outcome.kind === 'budget-exhausted') {
       return {
@@ -65,11 +59,11 @@ export function checkLinearizable<S, I, O>(
     }
     if (outcome.kind === 'violation') {
       const { deadEnd } = outcome;
-      const idOf = (opIndex: number): number => ops[opIndex].id;
+      const idOf = (opIndex: number): number => ops[opIndex]!.id;
       return {
         result: 'violation',
         partition: index,
-        explanation: explainViolation(model, ops, deadEnd, `partition ${index} (of ${partitions.length})`),
+        explanation: explainViolation(model, ops, deadEnd, `partition #${index} of ${partitions.length}`),
         prefixOpIds: deadEnd.prefix.map(idOf),
         unplacedOpIds: [deadEnd.blocked, ...deadEnd.pending].map(idOf),
       };

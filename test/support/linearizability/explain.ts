@@ -3,6 +3,8 @@ import type { Operation } from './history';
 import type { Model } from './model';
 import type { DeadEnd } from './search';
 
+const MAX_PENDING_SHOWN = 20;
+
 export function describeOperation<S, I, O>(model: Model<S, I, O>, op: Operation<I, O>): string {
   const what = model.describe?.(op.input, op.output) ?? defaultDescription(op.input, op.output);
   const returned = op.return === Infinity ? 'outcome unknown' : `return ${op.return}`;
@@ -30,14 +32,14 @@ export function explainViolation<S, I, O>(
   } else {
     lines.push(`Longest linearizable prefix (${deadEnd.prefix.length} operations, in order):`);
     for (const index of deadEnd.prefix) {
-      const op = ops[index];
+      const op = ops[index]!;
       state = model.step(state, op.input, op.output).state;
       lines.push(`  ${describeOperation(model, op)}`);
     }
   }
   lines.push(`Model state after it: ${model.key?.(state) ?? JSON.stringify(state)}`);
 
-  const blocked = ops[deadEnd.blocked];
+  const blocked = ops[deadEnd.blocked]!;
   const rejected = !model.step(state, blocked.input, blocked.output).ok;
   lines.push(
     `Could not place ${describeOperation(model, blocked)}`,
@@ -48,7 +50,11 @@ export function explainViolation<S, I, O>(
   );
   if (deadEnd.pending.length > 0) {
     lines.push('Also in flight at that point and not placed either:');
-    for (const index of deadEnd.pending) lines.push(`  ${describeOperation(model, ops[index])}`);
+    // Timed-out operations stay in flight forever, so this list can grow with the history.
+    const shown = deadEnd.pending.slice(0, MAX_PENDING_SHOWN);
+    for (const index of shown) lines.push(`  ${describeOperation(model, ops[index]!)}`);
+    const hidden = deadEnd.pending.length - shown.length;
+    if (hidden > 0) lines.push(`  ... and ${hidden} more`);
   }
   return lines.join('\n');
 }

@@ -26,7 +26,10 @@ test('the recorder keeps completed and unknown operations and drops failed ones'
       [inFlight, 6, Infinity, undefined],
     ],
   );
-  assert.deepEqual(history.filter(isOutcomeUnknown).map((op) => op.id), [timedOut, inFlight]);
+  assert.deepEqual(
+    history.filter(isOutcomeUnknown).map((op) => op.id),
+    [timedOut, inFlight],
+  );
   assert.equal(checkLinearizable(kvRegister, history).result, 'ok');
 });
 

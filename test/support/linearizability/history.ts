@@ -60,7 +60,14 @@ export class HistoryRecorder<I, O> {
   ok(id: number, output: O | undefined, time: number): void {
     this.advanceClock(time);
     const call = this.takePending(id);
-    this.completed.push({ id, clientId: call.clientId, input: call.input, output, call: call.call, return: time });
+    this.completed.push({
+      id,
+      clientId: call.clientId,
+      input: call.input,
+      output,
+      call: call.call,
+      return: time,
+    });
   }
 
   /**
@@ -103,5 +110,12 @@ export class HistoryRecorder<I, O> {
 }
 
 function unknownOutcome<I, O>(id: number, call: PendingCall<I>): Operation<I, O> {
-  return { id, clientId: call.clientId, input: call.input, output: undefined, call: call.call, return: Infinity };
+  return {
+    id,
+    clientId: call.clientId,
+    input: call.input,
+    output: undefined,
+    call: call.call,
+    return: Infinity,
+  };
 }

@@ -45,10 +45,7 @@ export interface Model<S, I, O> {
 }
 
 /** Groups operations by a key taken from each input, keeping history order within a group. */
-export function partitionByKey<I, O>(
-  ops: readonly Operation<I, O>[],
-  keyOf: (input: I) => string,
-): Operation<I, O>[][] {
+export function partitionByKey<I, O>(ops: readonly Operation<I, O>[], keyOf: (input: I) => string): Operation<I, O>[][] {
   const groups = new Map<string, Operation<I, O>[]>();
   for (const op of ops) {
     const key = keyOf(op.input);

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkLinearizable, type CheckResult } from './checker';
-import {
-  namespace,
-  namespaceModel,
-  type NamespaceInput,
-  type NamespaceOutput,
-} from './models/namespace';
+import { namespace, namespaceModel, type NamespaceInput, type NamespaceOutput } from './models/namespace';
 import { OperationList } from './operation-list';
 
 const create = (path: string): NamespaceInput => ({ op: 'create', path });
@@ -79,10 +74,7 @@ test('violation: two creates of the same path both succeed', () => {
   const result = check(h);
   // Either may be the one that is placed; the other is then impossible.
   assert.equal(result.result, 'violation');
-  assert.deepEqual([...(result.prefixOpIds ?? []), ...(result.unplacedOpIds ?? [])].sort(), [
-    first,
-    second,
-  ]);
+  assert.deepEqual([...(result.prefixOpIds ?? []), ...(result.unplacedOpIds ?? [])].sort(), [first, second]);
   assert.equal(result.prefixOpIds?.length, 1);
 });
 

@@ -42,15 +42,9 @@ export interface DeadEnd {
 }
 
 export type SearchOutcome =
-  | { readonly kind: 'ok' }
-  | { readonly kind: 'violation'; readonly deadEnd: DeadEnd }
-  | { readonly kind: 'budget-exhausted' };
+  { readonly kind: 'ok' } | { readonly kind: 'violation'; readonly deadEnd: DeadEnd } | { readonly kind: 'budget-exhausted' };
 
-export function searchLinearization<S, I, O>(
-  model: Model<S, I, O>,
-  ops: readonly Operation<I, O>[],
-  budget: SearchBudget,
-): SearchOutcome {
+export function searchLinearization<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], budget: SearchBudget): SearchOutcome {
   return new PartitionSearch(model, ops).run(budget);
 }
 
@@ -143,7 +137,7 @@ class PartitionSearch<S, I, O> {
   }
 
   private stepAt(call: EventEntry): { ok: boolean; state: S } {
-    const op = this.ops[call.opIndex];
+    const op = this.ops[call.opIndex]!;
     return this.model.step(this.state, op.input, op.output);
   }
 

@@ -36,10 +36,7 @@ interface Scheduled<I> {
  * Runs the plans against `applyAtomically` (a real, sequential implementation of the object).
  * Each client issues its operations one after another; operation ids are plan indexes.
  */
-export function simulateHistory<I, O>(
-  plans: readonly PlannedOp<I>[],
-  applyAtomically: (input: I) => O,
-): Operation<I, O>[] {
+export function simulateHistory<I, O>(plans: readonly PlannedOp<I>[], applyAtomically: (input: I) => O): Operation<I, O>[] {
   const scheduled = schedule(plans);
   const outputs = new Map<number, O>();
   const effects = scheduled.flatMap((s) => (s.effectAt === undefined ? [] : [{ s, at: s.effectAt }]));

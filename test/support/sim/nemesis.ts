@@ -15,11 +15,35 @@ export class Nemesis {
   start(): void {
     this.running = true;
     this.schedule();
+    this.cluster.leaderListeners.push((leader) => this.churn(leader));
+  }
+
+  /**
+   * Leader churn: a fresh leader is the most delicate moment (its log is not yet on a quorum,
+   * older-term entries are being re-replicated, its no-op is uncommitted). Sometimes kill or cut
+   * off a new leader within a few milliseconds, which is what Figure 8 of the Raft paper needs.
+   */
+  private churn(leader: SimNode): void {
+    const c = this.cluster;
+    if (!this.running || c.random.next() > 0.3) return;
+    const generation = leader.generation;
+    const crash = c.random.next() < 0.5;
+    c.clock.setTimer(Math.floor(c.random.next() * 12), () => {
+      if (!this.running || leader.generation !== generation || !leader.raft) return;
+      if (crash) {
+        this.note(`crash new leader ${leader.id}`);
+        c.crash(leader);
+        c.clock.setTimer(20 + Math.floor(c.random.next() * 300), () => void this.restart(leader));
+      } else {
+        this.note(`isolate new leader ${leader.id}`);
+        c.network.isolate(leader.address);
+      }
+    });
   }
 
   private schedule(): void {
     if (!this.running) return;
-    const wait = 100 + Math.floor(this.cluster.random.next() * 500);
+    const wait = 50 + Math.floor(this.cluster.random.next() * 400);
     this.cluster.clock.setTimer(wait, () => {
       if (!this.running) return;
       this.act();
@@ -39,12 +63,21 @@ export class Nemesis {
     const c = this.cluster;
     const roll = c.random.next();
     const addresses = c.nodes.map((n) => n.address);
-    if (roll < 0.22) {
+    if (roll < 0.08) {
+      // Power loss: a majority (or everyone) goes down at once, losing what was not durable.
+      const victims = c.alive().filter(() => c.random.next() < 0.7);
+      if (victims.length === 0) return;
+      this.note(`power loss ${victims.map((v) => v.id).join(',')}`);
+      for (const v of victims) {
+        c.crash(v);
+        c.clock.setTimer(20 + Math.floor(c.random.next() * 400), () => void this.restart(v));
+      }
+    } else if (roll < 0.26) {
       const victim = this.pick(c.alive());
       if (!victim) return;
       this.note(`crash ${victim.id}`);
       c.crash(victim);
-      const downFor = 50 + Math.floor(c.random.next() * 1500);
+      const downFor = 20 + Math.floor(c.random.next() * 1000);
       c.clock.setTimer(downFor, () => void this.restart(victim));
     } else if (roll < 0.36) {
       const shuffled = addresses.slice().sort(() => c.random.next() - 0.5);

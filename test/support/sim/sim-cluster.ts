@@ -31,16 +31,24 @@ export class SimCluster {
   readonly random: Random;
   readonly checker = new SafetyChecker();
   readonly nodes: SimNode[] = [];
+  /** Called when any node becomes leader (the nemesis reacts to fresh leaders). */
+  readonly leaderListeners: ((node: SimNode) => void)[] = [];
   private readonly bugs: BugSwitches;
   private readonly seed: number;
+  /** Per-seed shape: small append batches split old-term entries from new ones (Figure 8),
+   * slow fsyncs widen the window between acknowledging and being durable. */
+  readonly maxAppendEntries: number;
+  readonly maxFsyncMs: number;
 
   constructor(options: SimClusterOptions) {
     this.seed = options.seed;
     this.random = seededRandom(options.seed);
     this.bugs = options.bugs ?? {};
+    this.maxAppendEntries = process.env.SIM_MAE ? +process.env.SIM_MAE : [1, 2, 4, 16, 64][Math.floor(this.random.next() * 5)]!;
+    this.maxFsyncMs = [2, 6, 20][Math.floor(this.random.next() * 3)]!;
     this.network = new InmemNetwork({ clock: this.clock, seed: options.seed ^ 0x5bd1e995, faults: { minDelayMs: 1, maxDelayMs: 3 } });
     for (let i = 1; i <= options.size; i++) {
-      const durability = { clock: this.clock, fsyncDelayMs: () => 1 + Math.floor(this.random.next() * 3) };
+      const durability = { clock: this.clock, fsyncDelayMs: () => 1 + Math.floor(this.random.next() * this.maxFsyncMs) };
       this.nodes.push({
         id: `n${i}`,
         address: `addr-n${i}`,
@@ -69,7 +77,7 @@ export class SimCluster {
     const fsm = new KvFsm((entry) => {
       if (node.generation === generation) this.checker.onApply(node.id, entry);
     });
-    const config = { ...defaultConfig(node.id), heartbeatTimeoutMs: 150, electionTimeoutMs: 150, leaderLeaseTimeoutMs: 100, commitTimeoutMs: 10, applyTimeoutMs: 2000, maxAppendEntries: 32 };
+    const config = { ...defaultConfig(node.id), heartbeatTimeoutMs: 150, electionTimeoutMs: 150, leaderLeaseTimeoutMs: 100, commitTimeoutMs: 10, applyTimeoutMs: 2000, maxAppendEntries: this.maxAppendEntries };
     const raft = await Raft.create<string>({
       config,
       fsm,
@@ -82,7 +90,9 @@ export class SimCluster {
       testOnlyBugs: this.bugs,
     });
     raft.on('role-changed', ({ role, term }) => {
-      if (role === 'leader' && node.generation === generation) this.checker.onLeader(node.id, term, raft as Raft<unknown>);
+      if (role !== 'leader' || node.generation !== generation) return;
+      this.checker.onLeader(node.id, term, raft as Raft<unknown>);
+      for (const l of this.leaderListeners) l(node);
     });
     node.raft = raft;
     node.fsm = fsm;

@@ -26,9 +26,7 @@ export type KvState = ReadonlyMap<string, KvValue>;
 
 export type KvOperation = Operation<KvInput, KvOutput>;
 
-export function kvRegisterModel(
-  initial: Readonly<Record<string, KvValue>> = {},
-): Model<KvState, KvInput, KvOutput> {
+export function kvRegisterModel(initial: Readonly<Record<string, KvValue>> = {}): Model<KvState, KvInput, KvOutput> {
   return {
     init: () => new Map(Object.entries(initial)),
 
@@ -73,10 +71,7 @@ export function kvRegisterModel(
         case 'get':
           return `get ${input.key} -> ${reply}`;
         case 'cas':
-          return (
-            `cas ${input.key} ${JSON.stringify(input.expect)}=>${JSON.stringify(input.value)}` +
-            ` -> ${reply}`
-          );
+          return `cas ${input.key} ${JSON.stringify(input.expect)}=>${JSON.stringify(input.value)}` + ` -> ${reply}`;
       }
     },
   };

@@ -21,17 +21,14 @@ export type NamespaceState = ReadonlySet<string>;
 export type NamespaceOperation = Operation<NamespaceInput, NamespaceOutput>;
 
 /** `initiallyExisting`: paths present before the history starts (e.g. `/`). */
-export function namespaceModel(
-  initiallyExisting: Iterable<string> = [],
-): Model<NamespaceState, NamespaceInput, NamespaceOutput> {
+export function namespaceModel(initiallyExisting: Iterable<string> = []): Model<NamespaceState, NamespaceInput, NamespaceOutput> {
   const initial: NamespaceState = new Set(initiallyExisting);
   return {
     init: () => initial,
 
     step(state, input, output) {
       const exists = state.has(input.path);
-      const accepts = (expected: NamespaceOutput): boolean =>
-        output === undefined || output === expected;
+      const accepts = (expected: NamespaceOutput): boolean => output === undefined || output === expected;
       switch (input.op) {
         case 'create':
           return {
