@@ -90,7 +90,9 @@ export function configProblems(config: Config): string[] {
   // hashicorp's rule: the lease must not outlast a follower's patience, or two leaders could
   // both believe they lead (one by lease, one by election).
   if (problems.length === 0 && config.leaderLeaseTimeoutMs > config.heartbeatTimeoutMs) {
-    problems.push(`leaderLeaseTimeoutMs: must not exceed heartbeatTimeoutMs (${config.heartbeatTimeoutMs}), got ${config.leaderLeaseTimeoutMs}`);
+    problems.push(
+      `leaderLeaseTimeoutMs: must not exceed heartbeatTimeoutMs (${config.heartbeatTimeoutMs}), got ${config.leaderLeaseTimeoutMs}`,
+    );
   }
   if (problems.length === 0 && config.maxEntryBytes > config.maxAppendBytes) {
     problems.push(`maxEntryBytes: must not exceed maxAppendBytes (${config.maxAppendBytes}), got ${config.maxEntryBytes}`);

@@ -36,7 +36,11 @@ export class NotLeaderError extends RaftError {
     readonly leaderId: ServerId | undefined,
     readonly leaderAddress: ServerAddress | undefined,
   ) {
-    super('not-leader', leaderId ? `not the leader; the leader is ${leaderId} at ${leaderAddress ?? '?'}` : 'not the leader; no leader is known', 'not-applied');
+    super(
+      'not-leader',
+      leaderId ? `not the leader; the leader is ${leaderId} at ${leaderAddress ?? '?'}` : 'not the leader; no leader is known',
+      'not-applied',
+    );
     this.name = 'NotLeaderError';
   }
 }
@@ -45,7 +49,9 @@ export class LeadershipLostError extends RaftError {
   constructor(outcome: 'not-applied' | 'unknown' = 'unknown') {
     super(
       'leadership-lost',
-      outcome === 'unknown' ? 'leadership lost before the entry committed; it may still commit' : 'leadership lost; the entry was overwritten',
+      outcome === 'unknown'
+        ? 'leadership lost before the entry committed; it may still commit'
+        : 'leadership lost; the entry was overwritten',
       outcome,
     );
     this.name = 'LeadershipLostError';

@@ -17,7 +17,17 @@ export {
   type Suffrage,
 } from './configuration';
 export type { MembershipChange } from './core/membership';
-export { seededRandom, silentLogger, systemClock, systemRandom, type Clock, type Logger, type LogFields, type Random, type TimerHandle } from './environment';
+export {
+  seededRandom,
+  silentLogger,
+  systemClock,
+  systemRandom,
+  type Clock,
+  type Logger,
+  type LogFields,
+  type Random,
+  type TimerHandle,
+} from './environment';
 export * from './errors';
 export { RaftEventEmitter, type RaftEvents, type RaftEventName, type RaftState } from './events';
 export type { FSM, FSMSnapshot } from './fsm';

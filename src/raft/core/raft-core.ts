@@ -287,7 +287,8 @@ export class RaftCore {
       }
     }
     const applyTo = Math.min(this.log.commitIndex, this.log.persistedIndex(), this.applyHandedOut + this.cfg.maxApplyBatch);
-    const committed = applyTo > this.applyHandedOut ? this.log.entries(this.applyHandedOut + 1, applyTo, this.cfg.maxApplyBatch, Infinity) : [];
+    const committed =
+      applyTo > this.applyHandedOut ? this.log.entries(this.applyHandedOut + 1, applyTo, this.cfg.maxApplyBatch, Infinity) : [];
     this.applyHandedOut += committed.length;
     const soft = this.softState();
     const softChanged =
@@ -518,7 +519,13 @@ export class RaftCore {
     this.send(this.appendResponse(m, false, m.prevLogIndex, conflictIndex, conflictTerm));
   }
 
-  private appendResponse(m: AppendEntries, success: boolean, matchIndex: number, conflictIndex: number, conflictTerm: number): AppendEntriesResponse {
+  private appendResponse(
+    m: AppendEntries,
+    success: boolean,
+    matchIndex: number,
+    conflictIndex: number,
+    conflictTerm: number,
+  ): AppendEntriesResponse {
     return {
       type: 'AppendEntriesResponse',
       from: this.id,
@@ -585,7 +592,17 @@ export class RaftCore {
       const prevTerm = this.log.term(prevIndex);
       if (prevTerm === undefined) return; // compacted: needs a snapshot (not yet supported)
       const entries = this.log.entries(pr.next, last, this.cfg.maxAppendEntries, this.cfg.maxAppendBytes);
-      this.send({ type: 'AppendEntries', from: this.id, to: id, term: this.term, prevLogIndex: prevIndex, prevLogTerm: prevTerm, entries, leaderCommit: this.log.commitIndex, seq: this.seq });
+      this.send({
+        type: 'AppendEntries',
+        from: this.id,
+        to: id,
+        term: this.term,
+        prevLogIndex: prevIndex,
+        prevLogTerm: prevTerm,
+        entries,
+        leaderCommit: this.log.commitIndex,
+        seq: this.seq,
+      });
       pr.sent(prevIndex + entries.length);
     }
   }
@@ -593,7 +610,17 @@ export class RaftCore {
   /** An empty AppendEntries at the follower's known match point: never forces a backtrack. */
   private sendHeartbeat(id: ServerId, pr: Progress): void {
     const prevTerm = this.log.term(pr.match) ?? 0;
-    this.send({ type: 'AppendEntries', from: this.id, to: id, term: this.term, prevLogIndex: pr.match, prevLogTerm: prevTerm, entries: [], leaderCommit: this.log.commitIndex, seq: this.seq });
+    this.send({
+      type: 'AppendEntries',
+      from: this.id,
+      to: id,
+      term: this.term,
+      prevLogIndex: pr.match,
+      prevLogTerm: prevTerm,
+      entries: [],
+      leaderCommit: this.log.commitIndex,
+      seq: this.seq,
+    });
   }
 
   private heartbeat(now: number): void {

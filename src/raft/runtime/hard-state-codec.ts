@@ -22,7 +22,12 @@ export function loadHardState(stable: StableStore): HardState {
     throw new CorruptionError('stored raft hard state does not decode');
   }
   const p = parsed as { term?: unknown; votedFor?: unknown };
-  if (typeof p.term !== 'number' || !Number.isSafeInteger(p.term) || p.term < 0 || (p.votedFor !== null && typeof p.votedFor !== 'string')) {
+  if (
+    typeof p.term !== 'number' ||
+    !Number.isSafeInteger(p.term) ||
+    p.term < 0 ||
+    (p.votedFor !== null && typeof p.votedFor !== 'string')
+  ) {
     throw new CorruptionError('stored raft hard state is malformed');
   }
   return { term: p.term, votedFor: p.votedFor ?? undefined };

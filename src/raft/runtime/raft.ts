@@ -131,8 +131,18 @@ export class Raft<R = unknown> {
       this.addresses.set(s.id, s.address);
       this.members.add(s.id);
     }
-    this.storage = new StorageWriter(options.logStore, options.stableStore, bugs, (d) => this.onPersisted(d), (e) => this.fatal('storage write failed', e));
-    this.applier = new Applier(options.fsm, (entries, results) => this.onApplied(entries, results), (e) => this.fatal('FSM apply threw', e));
+    this.storage = new StorageWriter(
+      options.logStore,
+      options.stableStore,
+      bugs,
+      (d) => this.onPersisted(d),
+      (e) => this.fatal('storage write failed', e),
+    );
+    this.applier = new Applier(
+      options.fsm,
+      (entries, results) => this.onApplied(entries, results),
+      (e) => this.fatal('FSM apply threw', e),
+    );
     this.transport.setHandler((m, fromAddress) => this.onMessage(m, fromAddress));
     this.armTimer();
   }
@@ -225,9 +235,16 @@ export class Raft<R = unknown> {
     const refused = this.core.transferLeadership(target, this.clock.now());
     if (refused === 'not-leader') return Promise.reject(this.notLeader());
     if (refused !== undefined) return Promise.reject(new LeadershipTransferError(refused));
-    const { promise, waiter } = createWaiter<void>(this.clock, 'leadership transfer', this.cfg.electionTimeoutMs * 2, options, 'unknown', () => {
-      this.transferWaiters = this.transferWaiters.filter((w) => w !== waiter);
-    });
+    const { promise, waiter } = createWaiter<void>(
+      this.clock,
+      'leadership transfer',
+      this.cfg.electionTimeoutMs * 2,
+      options,
+      'unknown',
+      () => {
+        this.transferWaiters = this.transferWaiters.filter((w) => w !== waiter);
+      },
+    );
     this.transferWaiters.push(waiter);
     this.scheduleFlush();
     return promise;
@@ -303,7 +320,8 @@ export class Raft<R = unknown> {
     if (options.signal?.aborted) return Promise.reject(new RaftError('aborted', 'aborted by the caller', 'not-applied'));
     const index = this.core.propose(type, [data]);
     if (index === 'not-leader') return Promise.reject(this.notLeader());
-    if (index === 'transferring') return Promise.reject(new LeadershipTransferError('a leadership transfer is in progress; retry on the new leader'));
+    if (index === 'transferring')
+      return Promise.reject(new LeadershipTransferError('a leadership transfer is in progress; retry on the new leader'));
     return this.track(index, options, type === LogType.Command ? 'apply' : 'barrier');
   }
 
@@ -454,7 +472,11 @@ export class Raft<R = unknown> {
       }
     }
     if (prev.leaderId !== next.leaderId) {
-      this.emitter.emit('leader-changed', { leaderId: next.leaderId, leaderAddress: next.leaderId ? this.addresses.get(next.leaderId) : undefined, term: next.term });
+      this.emitter.emit('leader-changed', {
+        leaderId: next.leaderId,
+        leaderAddress: next.leaderId ? this.addresses.get(next.leaderId) : undefined,
+        term: next.term,
+      });
       if (prev.leaderId === this.cfg.localId && next.leaderId !== undefined) {
         for (const w of this.transferWaiters) w.settle();
         this.transferWaiters = [];

@@ -32,13 +32,12 @@ export function createWaiter<T>(
     resolveFn = resolve;
     rejectFn = reject;
   });
-  let timer: TimerHandle | undefined;
   const signal = options.signal;
   const onAbort = (): void => finish(() => rejectFn(new AbortedError(outcome)), true);
   const finish = (action: () => void, gaveUp: boolean): void => {
     if (waiter.settled) return;
     waiter.settled = true;
-    timer?.cancel();
+    timer.cancel();
     signal?.removeEventListener('abort', onAbort);
     if (gaveUp) onGiveUp();
     action();
@@ -49,7 +48,7 @@ export function createWaiter<T>(
     fail: (error: RaftError | Error) => finish(() => rejectFn(error), false),
   };
   const ms = options.timeoutMs ?? timeoutMs;
-  timer = clock.setTimer(ms, () => finish(() => rejectFn(new TimeoutError(what, ms, outcome)), true));
+  const timer: TimerHandle = clock.setTimer(ms, () => finish(() => rejectFn(new TimeoutError(what, ms, outcome)), true));
   signal?.addEventListener('abort', onAbort, { once: true });
   return { promise, waiter };
 }

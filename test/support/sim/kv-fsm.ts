@@ -1,4 +1,4 @@
-import type { FSM, FSMSnapshot, LogEntry } from '../../../src/raft/index';
+import { LogType, type FSM, type FSMSnapshot, type LogEntry } from '../../../src/raft/index';
 
 export interface KvCommand {
   readonly key: string;
@@ -30,7 +30,7 @@ export class KvFsm implements FSM<string> {
   applyBatch(entries: readonly LogEntry[]): string[] {
     const results: string[] = [];
     for (const e of entries) {
-      if (e.type === 0) results.push(this.apply(e));
+      if (e.type === LogType.Command) results.push(this.apply(e));
       else {
         this.lastApplied = e.index;
         this.onApply(e);

@@ -23,7 +23,12 @@ export interface BatchSummary {
   readonly failures: { seed: number; failure: string; faults: readonly string[] }[];
 }
 
-export async function runSeeds(size: number, seeds: readonly number[], bugs?: BugSwitches, stopAtFirstFailure = false): Promise<BatchSummary> {
+export async function runSeeds(
+  size: number,
+  seeds: readonly number[],
+  bugs?: BugSwitches,
+  stopAtFirstFailure = false,
+): Promise<BatchSummary> {
   let operations = 0;
   let minOperations = Infinity;
   let faults = 0;
@@ -31,7 +36,7 @@ export async function runSeeds(size: number, seeds: readonly number[], bugs?: Bu
   const failures: BatchSummary['failures'] = [];
   let histories = 0;
   for (const seed of seeds) {
-    const r = await runHistory({ seed, size, bugs, opsPerClient: 220 });
+    const r = await runHistory({ seed, size, bugs, opsPerClient: 240 });
     histories++;
     operations += r.operations;
     minOperations = Math.min(minOperations, r.operations);

@@ -77,7 +77,15 @@ export class SimCluster {
     const fsm = new KvFsm((entry) => {
       if (node.generation === generation) this.checker.onApply(node.id, entry);
     });
-    const config = { ...defaultConfig(node.id), heartbeatTimeoutMs: 150, electionTimeoutMs: 150, leaderLeaseTimeoutMs: 100, commitTimeoutMs: 10, applyTimeoutMs: 2000, maxAppendEntries: this.maxAppendEntries };
+    const config = {
+      ...defaultConfig(node.id),
+      heartbeatTimeoutMs: 150,
+      electionTimeoutMs: 150,
+      leaderLeaseTimeoutMs: 100,
+      commitTimeoutMs: 10,
+      applyTimeoutMs: 2000,
+      maxAppendEntries: this.maxAppendEntries,
+    };
     const raft = await Raft.create<string>({
       config,
       fsm,
@@ -131,7 +139,9 @@ export class SimCluster {
   }
 
   checkLogMatching(): void {
-    this.checker.checkLogMatching(this.alive().map((n) => ({ id: n.id, raft: n.raft as Raft<unknown>, last: n.raft!.stats().lastLogIndex })));
+    this.checker.checkLogMatching(
+      this.alive().map((n) => ({ id: n.id, raft: n.raft as Raft<unknown>, last: n.raft!.stats().lastLogIndex })),
+    );
   }
 
   /** Runs timers (with their promise continuations) until `done()` or the time limit. */

@@ -47,7 +47,7 @@ export class Workload {
   private async client(c: number): Promise<void> {
     const random = this.cluster.random;
     let hint: string | undefined;
-    for (let i = 0; i < this.options.opsPerClient; ) {
+    for (let i = 0; i < this.options.opsPerClient;) {
       const node = this.pickTarget(hint);
       const raft = node?.raft;
       if (!node || !raft || raft.state() !== 'leader') {
