@@ -1,5 +1,18 @@
 import type { LogEntry, Raft } from '../../../src/raft/index';
 
+/** A short, well-mixed hash of (previous prefix hash, entry): FNV-1a over both, 2 x 32 bits. */
+function chainHash(previous: string, entry: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  const text = previous + '|' + entry;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(36) + '.' + b.toString(36);
+}
+
 function fingerprint(e: LogEntry): string {
   return `${e.type}/${e.term}/${Buffer.from(e.data).toString('latin1')}`;
 }
@@ -16,6 +29,10 @@ export class SafetyChecker {
   private readonly committed: string[] = [''];
   private readonly applied = new Map<number, string>();
   private readonly seenCommit = new Map<string, number>();
+  /** Per node: the terms and prefix hashes of its log as last seen (index 0 unused). */
+  private readonly chains = new Map<string, { terms: number[]; hashes: string[] }>();
+  /** (index, term) -> hash of the whole log prefix ending there, as first seen on any node. */
+  private readonly prefixByEntry = new Map<string, string>();
 
   private violation(text: string): void {
     if (this.violations.length < 20) this.violations.push(text);
@@ -58,6 +75,32 @@ export class SafetyChecker {
       } else if (i === this.committed.length) {
         this.committed.push(fp);
       }
+    }
+  }
+
+  /**
+   * Log matching after every step, incrementally: each node's log is summarised by a hash chain
+   * (prefix hash at every index). Whatever changed since the last step is found by walking back
+   * from the end until the terms agree with what was seen before, and only that suffix is
+   * re-hashed. Two logs holding the same (index, term) must have the same prefix hash there.
+   */
+  observeLog(id: string, raft: Raft<unknown>, lastIndex: number): void {
+    let chain = this.chains.get(id);
+    if (!chain) this.chains.set(id, (chain = { terms: [0], hashes: [''] }));
+    let from = Math.min(lastIndex, chain.terms.length - 1);
+    while (from > 0 && raft.logEntry(from)?.term !== chain.terms[from]) from--;
+    chain.terms.length = from + 1;
+    chain.hashes.length = from + 1;
+    for (let i = from + 1; i <= lastIndex; i++) {
+      const e = raft.logEntry(i);
+      if (!e) return;
+      const hash = chainHash(chain.hashes[i - 1]!, fingerprint(e));
+      chain.terms.push(e.term);
+      chain.hashes.push(hash);
+      const key = `${i}/${e.term}`;
+      const seen = this.prefixByEntry.get(key);
+      if (seen === undefined) this.prefixByEntry.set(key, hash);
+      else if (seen !== hash) this.violation(`log matching: ${id} holds entry ${key} with a prefix that differs from another log's`);
     }
   }
 

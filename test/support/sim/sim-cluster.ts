@@ -18,6 +18,8 @@ export interface SimClusterOptions {
   readonly seed: number;
   readonly size: number;
   readonly bugs?: BugSwitches;
+  /** Overrides the per-seed choice (a scripted scenario needs a fixed shape). */
+  readonly maxAppendEntries?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export class SimCluster {
     this.seed = options.seed;
     this.random = seededRandom(options.seed);
     this.bugs = options.bugs ?? {};
-    this.maxAppendEntries = process.env.SIM_MAE ? +process.env.SIM_MAE : [1, 2, 4, 16, 64][Math.floor(this.random.next() * 5)]!;
+    this.maxAppendEntries = options.maxAppendEntries ?? [1, 2, 4, 16, 64][Math.floor(this.random.next() * 5)]!;
     this.maxFsyncMs = [2, 6, 20][Math.floor(this.random.next() * 3)]!;
     this.network = new InmemNetwork({ clock: this.clock, seed: options.seed ^ 0x5bd1e995, faults: { minDelayMs: 1, maxDelayMs: 3 } });
     for (let i = 1; i <= options.size; i++) {
@@ -134,7 +136,10 @@ export class SimCluster {
   /** Called after every simulation step: record commits for the safety checks. */
   observe(): void {
     for (const n of this.nodes) {
-      if (n.raft) this.checker.observeCommit(n.id, n.raft as Raft<unknown>, n.raft.stats().commitIndex);
+      if (!n.raft) continue;
+      const stats = n.raft.stats();
+      this.checker.observeCommit(n.id, n.raft as Raft<unknown>, stats.commitIndex);
+      this.checker.observeLog(n.id, n.raft as Raft<unknown>, stats.lastLogIndex);
     }
   }
 
