@@ -57,6 +57,8 @@ export class RaftCore {
   private lastLeaderContact = -Infinity;
   private seq = 0;
   private applyHandedOut: number;
+  /** Applied by the FSM (reported by the runtime): bounds how far hand-outs may run ahead. */
+  private applied: number;
   private needsBroadcast = false;
   private transfer: { target: ServerId; deadline: number } | undefined;
   private readonly reads = new ReadIndexQueue();
@@ -80,6 +82,7 @@ export class RaftCore {
     this.log = new RaftLog(options.log, LOG_CACHE_ENTRIES);
     this.log.commitIndex = Math.min(options.appliedIndex, this.log.lastIndex());
     this.applyHandedOut = this.log.commitIndex;
+    this.applied = this.log.commitIndex;
     this.reportedSoft = this.softState();
     this.resetElectionTimer(options.now, this.cfg.heartbeatTimeoutMs);
   }
@@ -211,6 +214,11 @@ export class RaftCore {
     return undefined;
   }
 
+  /** The FSM has applied up to `index`; more committed entries may be handed out. */
+  appliedTo(index: number): void {
+    this.applied = Math.max(this.applied, index);
+  }
+
   /** The runtime made the log durable up to (index, term). */
   persisted(index: number, term: number): void {
     this.log.markPersisted(index, term);
@@ -270,7 +278,7 @@ export class RaftCore {
       this.readFailures.length > 0 ||
       this.events.length > 0 ||
       this.log.hasWriteToHandOut() ||
-      Math.min(this.log.commitIndex, this.log.persistedIndex()) > this.applyHandedOut
+      this.applyLimit() > this.applyHandedOut
     );
   }
 
@@ -286,7 +294,7 @@ export class RaftCore {
         this.confirmReads();
       }
     }
-    const applyTo = Math.min(this.log.commitIndex, this.log.persistedIndex(), this.applyHandedOut + this.cfg.maxApplyBatch);
+    const applyTo = Math.min(this.applyLimit(), this.applyHandedOut + this.cfg.maxApplyBatch);
     const committed =
       applyTo > this.applyHandedOut ? this.log.entries(this.applyHandedOut + 1, applyTo, this.cfg.maxApplyBatch, Infinity) : [];
     this.applyHandedOut += committed.length;
@@ -312,6 +320,15 @@ export class RaftCore {
     this.readFailures = [];
     this.events = [];
     return ready;
+  }
+
+  /**
+   * Entries may be applied once committed and durable here (a lone voter must not apply before
+   * its own fsync), and no more than a few batches ahead of the FSM, so a slow FSM holds the
+   * queue at a bounded size instead of letting it grow with the log.
+   */
+  private applyLimit(): number {
+    return Math.min(this.log.commitIndex, this.log.persistedIndex(), this.applied + 4 * this.cfg.maxApplyBatch);
   }
 
   // ---- roles -----------------------------------------------------------------------------

@@ -345,6 +345,7 @@ export class Raft<R = unknown> {
   private read(waitForApply: boolean, options: WaitOptions): Promise<number> {
     if (this.stopped) return Promise.reject(new ShutdownError());
     if (this.soft.role !== 'leader') return Promise.reject(this.notLeader());
+    if (this.pendingReads.size >= this.cfg.maxPendingApplies) return Promise.reject(new OverloadedError(this.pendingReads.size));
     const requestId = ++this.readSeq;
     const { promise, waiter } = createWaiter<number>(this.clock, 'read index', this.cfg.applyTimeoutMs, options, 'not-applied', () => {
       this.pendingReads.delete(requestId);
@@ -442,6 +443,7 @@ export class Raft<R = unknown> {
       else pending.waiter.fail(new LeadershipLostError('not-applied'));
     }
     this.appliedIndex = entries.at(-1)!.index;
+    this.core.appliedTo(this.appliedIndex);
     if (this.readsWaitingForApply.length > 0) {
       const still: { index: number; requestId: number }[] = [];
       for (const r of this.readsWaitingForApply) {
