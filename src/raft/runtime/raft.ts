@@ -31,6 +31,7 @@ import { Applier } from './applier';
 import { loadHardState } from './hard-state-codec';
 import { loadConfigurations } from './load-configurations';
 import { StorageWriter, type PersistDone } from './storage-writer';
+import { DeadlineSweep } from './deadline-sweep';
 import { createWaiter, type WaitOptions, type Waiter } from './waiters';
 
 export interface RaftOptions<R> {
@@ -69,6 +70,8 @@ export interface RaftStats {
 interface PendingApply<R> {
   readonly term: number;
   readonly waiter: Waiter<R | undefined>;
+  /** Set when the shared sweep (not the waiter's own timer) expires it. */
+  readonly deadline: number | undefined;
 }
 
 interface PendingRead {
@@ -97,6 +100,7 @@ export class Raft<R = unknown> {
   /** Servers of the latest configuration, to report peers added and removed. */
   private readonly members = new Set<ServerId>();
   private readonly pendingApplies = new Map<number, PendingApply<R>>();
+  private readonly applyDeadlines: DeadlineSweep<number>;
   private readonly pendingReads = new Map<number, PendingRead>();
   private readsWaitingForApply: { index: number; requestId: number }[] = [];
   private transferWaiters: Waiter<void>[] = [];
@@ -143,6 +147,11 @@ export class Raft<R = unknown> {
       (entries, results) => this.onApplied(entries, results),
       (e) => this.fatal('FSM apply threw', e),
     );
+    // The sweep holds only indexes, so settled applies are not kept alive until their deadline.
+    this.applyDeadlines = new DeadlineSweep(this.clock, (index) => {
+      const pending = this.pendingApplies.get(index);
+      if (pending?.deadline !== undefined && pending.deadline <= this.clock.now()) pending.waiter.expire();
+    });
     this.transport.setHandler((m, fromAddress) => this.onMessage(m, fromAddress));
     this.armTimer();
   }
@@ -303,6 +312,7 @@ export class Raft<R = unknown> {
     this.timer?.cancel();
     this.transport.setHandler(() => {});
     this.applier.stop();
+    this.applyDeadlines.stop();
     const idle = this.storage.whenIdle();
     this.storage.stop();
     this.failEverything(new ShutdownError('unknown'));
@@ -326,10 +336,19 @@ export class Raft<R = unknown> {
   }
 
   private track(index: number, options: WaitOptions, what: string): Promise<R | undefined> {
-    const { promise, waiter } = createWaiter<R | undefined>(this.clock, what, this.cfg.applyTimeoutMs, options, 'unknown', () => {
-      this.pendingApplies.delete(index);
-    });
-    this.pendingApplies.set(index, { term: this.core.currentTerm(), waiter });
+    // With the default timeout, one shared sweep expires applies in order instead of a timer each.
+    const shared = options.timeoutMs === undefined;
+    const { promise, waiter } = createWaiter<R | undefined>(
+      this.clock,
+      what,
+      shared ? Infinity : this.cfg.applyTimeoutMs,
+      options,
+      'unknown',
+      () => this.pendingApplies.delete(index),
+    );
+    const deadline = shared ? this.clock.now() + this.cfg.applyTimeoutMs : undefined;
+    this.pendingApplies.set(index, { term: this.core.currentTerm(), waiter, deadline });
+    if (deadline !== undefined) this.applyDeadlines.push(deadline, index);
     this.scheduleFlush();
     return promise;
   }

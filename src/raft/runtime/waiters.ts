@@ -4,6 +4,7 @@ import { AbortedError, TimeoutError, type RaftError } from '../errors';
 /** A caller waiting for an outcome, bounded by a timeout and the caller's AbortSignal. */
 export interface Waiter<T> {
   settle(result: T): void;
+  expire(): void;
   fail(error: RaftError | Error): void;
   readonly settled: boolean;
 }
@@ -37,18 +38,22 @@ export function createWaiter<T>(
   const finish = (action: () => void, gaveUp: boolean): void => {
     if (waiter.settled) return;
     waiter.settled = true;
-    timer.cancel();
+    timer?.cancel();
     signal?.removeEventListener('abort', onAbort);
     if (gaveUp) onGiveUp();
     action();
   };
   const waiter = {
     settled: false,
+    /** Rejects as timed out (used by an owner that tracks the deadline itself). */
+    expire: () => finish(() => rejectFn(new TimeoutError(what, ms === Infinity ? timeoutMs : ms, outcome)), true),
     settle: (result: T) => finish(() => resolveFn(result), false),
     fail: (error: RaftError | Error) => finish(() => rejectFn(error), false),
   };
   const ms = options.timeoutMs ?? timeoutMs;
-  const timer: TimerHandle = clock.setTimer(ms, () => finish(() => rejectFn(new TimeoutError(what, ms, outcome)), true));
+  // An infinite timeout means the owner expires the waiter itself (see DeadlineSweep).
+  const timer: TimerHandle | undefined =
+    ms === Infinity ? undefined : clock.setTimer(ms, () => finish(() => rejectFn(new TimeoutError(what, ms, outcome)), true));
   signal?.addEventListener('abort', onAbort, { once: true });
   return { promise, waiter };
 }
