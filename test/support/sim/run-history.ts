@@ -11,6 +11,7 @@ export interface HistoryOptions {
   readonly clients?: number;
   readonly opsPerClient?: number;
   readonly bugs?: BugSwitches;
+  readonly corruptRate?: number;
 }
 
 export interface HistoryResult {
@@ -24,6 +25,7 @@ export interface HistoryResult {
   readonly committedEntries: number;
   readonly simulatedMs: number;
   readonly faults: readonly string[];
+  readonly undecodableMessages: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface HistoryResult {
  * convergence checked, and the client history checked for linearizability.
  */
 export async function runHistory(options: HistoryOptions): Promise<HistoryResult> {
-  const cluster = new SimCluster({ seed: options.seed, size: options.size, bugs: options.bugs });
+  const cluster = new SimCluster({ seed: options.seed, size: options.size, bugs: options.bugs, corruptRate: options.corruptRate });
   const problems: string[] = [];
   await cluster.start();
   if (!(await cluster.runUntil(() => cluster.leader() !== undefined, 20_000))) problems.push('no leader elected at start');
@@ -93,5 +95,6 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     committedEntries: cluster.checker.committedCount(),
     simulatedMs: cluster.clock.now(),
     faults: nemesis.log,
+    undecodableMessages: cluster.network.stats.undecodable,
   };
 }

@@ -20,6 +20,8 @@ export interface SimClusterOptions {
   readonly bugs?: BugSwitches;
   /** Overrides the per-seed choice (a scripted scenario needs a fixed shape). */
   readonly maxAppendEntries?: number;
+  /** Send every message through the wire codec and damage this fraction of them. */
+  readonly corruptRate?: number;
 }
 
 /**
@@ -48,7 +50,13 @@ export class SimCluster {
     this.bugs = options.bugs ?? {};
     this.maxAppendEntries = options.maxAppendEntries ?? [1, 2, 4, 16, 64][Math.floor(this.random.next() * 5)]!;
     this.maxFsyncMs = [2, 6, 20][Math.floor(this.random.next() * 3)]!;
-    this.network = new InmemNetwork({ clock: this.clock, seed: options.seed ^ 0x5bd1e995, faults: { minDelayMs: 1, maxDelayMs: 3 } });
+    const corruptRate = options.corruptRate ?? 0;
+    this.network = new InmemNetwork({
+      clock: this.clock,
+      seed: options.seed ^ 0x5bd1e995,
+      faults: { minDelayMs: 1, maxDelayMs: 3 },
+      ...(corruptRate > 0 ? { codec: true, corruptRate } : {}),
+    });
     for (let i = 1; i <= options.size; i++) {
       const durability = { clock: this.clock, fsyncDelayMs: () => 1 + Math.floor(this.random.next() * this.maxFsyncMs) };
       this.nodes.push({
