@@ -7,8 +7,9 @@ import type { LogEntry } from '../log';
 import { LogType } from '../log';
 import type { AppendEntries, AppendEntriesResponse, RaftMessage, RequestVote, RequestVoteResponse } from '../messages';
 import { ConfigurationHistory, applyMembershipChange, type MembershipChange } from './membership';
-import { Progress } from './progress';
-import { quorumSize, quorumValue } from './quorum';
+import { LeaderReplication } from './leader-replication';
+import type { Progress } from './progress';
+import { quorumSize } from './quorum';
 import { RaftLog, type LogReader } from './raft-log';
 import { ReadIndexQueue } from './read-index';
 import type { CoreEvent, HardState, ReadFailure, ReadState, Ready, Role, SoftState } from './ready';
@@ -49,17 +50,15 @@ export class RaftCore {
   private leaderId: ServerId | undefined;
   private hardStateDirty = false;
 
-  private readonly progress = new Map<ServerId, Progress>();
+  private readonly leader: LeaderReplication;
   private readonly votes = new Map<ServerId, boolean>();
   private electionDeadline = Infinity;
   private heartbeatDeadline = Infinity;
   private quorumCheckDeadline = Infinity;
   private lastLeaderContact = -Infinity;
-  private seq = 0;
   private applyHandedOut: number;
   /** Applied by the FSM (reported by the runtime): bounds how far hand-outs may run ahead. */
   private applied: number;
-  private needsBroadcast = false;
   private transfer: { target: ServerId; deadline: number } | undefined;
   private readonly reads = new ReadIndexQueue();
   private ownTermCommitted = false;
@@ -84,6 +83,19 @@ export class RaftCore {
     this.applyHandedOut = this.log.commitIndex;
     this.applied = this.log.commitIndex;
     this.reportedSoft = this.softState();
+    this.leader = new LeaderReplication({
+      id: this.id,
+      cfg: this.cfg,
+      log: this.log,
+      bugs: this.bugs,
+      term: () => this.term,
+      voters: () => voters(this.configs.latest()),
+      send: (m) => this.send(m),
+      event: (e) => this.events.push(e),
+      commitTo: (index) => this.advanceCommit(index),
+      roundsAcknowledged: () => this.confirmReads(),
+      transferTarget: () => this.transfer?.target,
+    });
     this.resetElectionTimer(options.now, this.cfg.heartbeatTimeoutMs);
   }
 
@@ -114,7 +126,7 @@ export class RaftCore {
   }
 
   peerProgress(): ReadonlyMap<ServerId, Progress> {
-    return this.progress;
+    return this.leader.progress;
   }
 
   hasState(): boolean {
@@ -158,7 +170,7 @@ export class RaftCore {
     const first = this.log.lastIndex() + 1;
     const entries: LogEntry[] = payloads.map((data, i) => ({ index: first + i, term: this.term, type, data }));
     this.log.append(entries);
-    this.needsBroadcast = true;
+    this.leader.needsBroadcast = true;
     return first;
   }
 
@@ -176,7 +188,7 @@ export class RaftCore {
     const index = this.log.lastIndex() + 1;
     this.log.append([{ index, term: this.term, type: LogType.Configuration, data: encodeConfiguration(next) }]);
     this.adoptConfiguration(index, next, now);
-    this.needsBroadcast = true;
+    this.leader.needsBroadcast = true;
     return index;
   }
 
@@ -198,7 +210,7 @@ export class RaftCore {
     if (chosen === undefined) {
       let best = -1;
       for (const s of candidates) {
-        const match = this.progress.get(s.id)?.match ?? 0;
+        const match = this.leader.progress.get(s.id)?.match ?? 0;
         if (match > best) {
           best = match;
           chosen = s.id;
@@ -208,9 +220,9 @@ export class RaftCore {
     if (chosen === undefined) return 'no other voter to transfer leadership to';
     if (!candidates.some((s) => s.id === chosen)) return `${chosen} is not a voter of this cluster`;
     this.transfer = { target: chosen, deadline: now + this.cfg.electionTimeoutMs };
-    const pr = this.progress.get(chosen)!;
+    const pr = this.leader.progress.get(chosen)!;
     if (pr.match === this.log.lastIndex()) this.send({ type: 'TimeoutNow', from: this.id, to: chosen, term: this.term });
-    else this.sendAppends(chosen, pr);
+    else this.leader.sendAppends(chosen, pr);
     return undefined;
   }
 
@@ -222,7 +234,7 @@ export class RaftCore {
   /** The runtime made the log durable up to (index, term). */
   persisted(index: number, term: number): void {
     this.log.markPersisted(index, term);
-    if (this.role === 'leader') this.maybeCommit();
+    if (this.role === 'leader') this.leader.maybeCommit();
   }
 
   step(m: RaftMessage, now: number): void {
@@ -252,7 +264,7 @@ export class RaftCore {
         this.handleAppend(m, now);
         break;
       case 'AppendEntriesResponse':
-        if (this.role === 'leader') this.handleAppendResponse(m, now);
+        if (this.role === 'leader') this.leader.onResponse(m, now);
         break;
       case 'RequestVote':
         this.handleRequestVote(m, now);
@@ -273,7 +285,7 @@ export class RaftCore {
       this.messages.length > 0 ||
       this.afterPersist.length > 0 ||
       this.hardStateDirty ||
-      this.needsBroadcast ||
+      this.leader.needsBroadcast ||
       this.readStates.length > 0 ||
       this.readFailures.length > 0 ||
       this.events.length > 0 ||
@@ -284,13 +296,9 @@ export class RaftCore {
 
   takeReady(): Ready {
     if (this.role === 'leader') {
-      if (this.needsBroadcast) {
-        for (const [id, pr] of this.progress) this.sendAppends(id, pr);
-        this.needsBroadcast = false;
-      }
-      if (this.reads.startRound(this.seq + 1)) {
-        this.seq++;
-        for (const [id, pr] of this.progress) this.sendHeartbeat(id, pr);
+      this.leader.broadcastIfNeeded();
+      if (this.reads.startRound(this.leader.seq + 1)) {
+        this.leader.startRound();
         this.confirmReads();
       }
     }
@@ -359,7 +367,7 @@ export class RaftCore {
     if (this.role === 'leader') {
       this.reads.failAll(this.readFailures);
       if (this.transfer) this.finishTransfer(true, 'stepped down');
-      this.progress.clear();
+      this.leader.stop();
       this.heartbeatDeadline = Infinity;
       this.quorumCheckDeadline = Infinity;
     }
@@ -406,17 +414,14 @@ export class RaftCore {
     this.leaderId = this.id;
     this.electionDeadline = Infinity;
     this.ownTermCommitted = false;
-    this.progress.clear();
+    this.leader.start(this.configs.latest().servers, now);
     const next = this.log.lastIndex() + 1;
-    for (const s of this.configs.latest().servers) {
-      if (s.id !== this.id) this.progress.set(s.id, new Progress(next, now));
-    }
     // Raft §8: commit an entry of our own term before anything else (no-op).
     this.log.append([{ index: next, term: this.term, type: LogType.Noop, data: new Uint8Array(0) }]);
-    this.needsBroadcast = true;
+    this.leader.needsBroadcast = true;
     this.heartbeatDeadline = now + this.heartbeatInterval();
     this.quorumCheckDeadline = now + this.cfg.leaderLeaseTimeoutMs;
-    this.maybeCommit();
+    this.leader.maybeCommit();
   }
 
   private heartbeatInterval(): number {
@@ -557,129 +562,16 @@ export class RaftCore {
     };
   }
 
-  // ---- leader replication ----------------------------------------------------------------
-
-  private handleAppendResponse(m: AppendEntriesResponse, now: number): void {
-    const pr = this.progress.get(m.from);
-    if (!pr) return;
-    pr.lastContact = now;
-    if (pr.heartbeatFailing) {
-      pr.heartbeatFailing = false;
-      this.events.push({ kind: 'heartbeat-resumed', peer: m.from });
-    }
-    if (m.seq > pr.ackedSeq) {
-      pr.ackedSeq = m.seq;
-      this.confirmReads();
-    }
-    if (m.success) {
-      const advanced = pr.acknowledge(m.matchIndex);
-      if (advanced) pr.progressAt = now;
-      if (pr.state === 'probe') {
-        if (m.matchIndex >= pr.next - 1) pr.becomeReplicate();
-        else pr.probeSent = false; // a heartbeat answered; the probe itself may have been lost
-      }
-      if (advanced) this.maybeCommit();
-      this.sendAppends(m.from, pr);
-      if (this.transfer?.target === m.from && pr.match === this.log.lastIndex()) {
-        this.send({ type: 'TimeoutNow', from: this.id, to: m.from, term: this.term });
-      }
-      return;
-    }
-    const rejected = m.matchIndex;
-    if (rejected <= pr.match && m.lastLogIndex < pr.match && rejected === pr.match) {
-      // The follower no longer has entries it acknowledged (its disk lost them, or it was
-      // rebuilt): forget the old match and find the real one, instead of waiting forever.
-      pr.match = Math.min(m.conflictIndex, m.lastLogIndex);
-      pr.becomeProbe(pr.match + 1);
-      this.sendAppends(m.from, pr);
-      return;
-    }
-    if (pr.state === 'replicate' && rejected <= pr.match) return; // stale
-    if (pr.state === 'probe' && rejected !== pr.next - 1) return; // stale
-    const next = Math.min(this.log.lastIndexWithTermAtMost(m.conflictIndex, m.conflictTerm) + 1, rejected);
-    pr.becomeProbe(next);
-    this.sendAppends(m.from, pr);
-  }
-
-  /** Sends what the follower is missing, as far as its window allows. */
-  private sendAppends(id: ServerId, pr: Progress): void {
-    const last = this.log.lastIndex();
-    while (pr.canSend(this.cfg.maxInflightAppends) && pr.next <= last) {
-      const prevIndex = pr.next - 1;
-      const prevTerm = this.log.term(prevIndex);
-      if (prevTerm === undefined) return; // compacted: needs a snapshot (not yet supported)
-      const entries = this.log.entries(pr.next, last, this.cfg.maxAppendEntries, this.cfg.maxAppendBytes);
-      this.send({
-        type: 'AppendEntries',
-        from: this.id,
-        to: id,
-        term: this.term,
-        prevLogIndex: prevIndex,
-        prevLogTerm: prevTerm,
-        entries,
-        leaderCommit: this.log.commitIndex,
-        seq: this.seq,
-      });
-      pr.sent(prevIndex + entries.length);
-    }
-  }
-
-  /** An empty AppendEntries at the follower's known match point: never forces a backtrack. */
-  private sendHeartbeat(id: ServerId, pr: Progress): void {
-    const prevTerm = this.log.term(pr.match) ?? 0;
-    this.send({
-      type: 'AppendEntries',
-      from: this.id,
-      to: id,
-      term: this.term,
-      prevLogIndex: pr.match,
-      prevLogTerm: prevTerm,
-      entries: [],
-      leaderCommit: this.log.commitIndex,
-      seq: this.seq,
-    });
-  }
+  // ---- leader --------------------------------------------------------------------------
 
   private heartbeat(now: number): void {
     this.heartbeatDeadline = now + this.heartbeatInterval();
-    this.seq++;
-    const retransmitAfter = Math.max(this.cfg.heartbeatTimeoutMs / 2, 4 * this.heartbeatInterval());
-    for (const [id, pr] of this.progress) {
-      if (!pr.heartbeatFailing && now - pr.lastContact > this.cfg.heartbeatTimeoutMs) {
-        pr.heartbeatFailing = true;
-        this.events.push({ kind: 'heartbeat-failed', peer: id, lastContactMs: now - pr.lastContact });
-      }
-      // Messages in flight that were never answered were lost: resend from the match point.
-      if (pr.state === 'replicate' && pr.inflight.length > 0 && now - pr.progressAt > retransmitAfter) {
-        pr.becomeProbe(pr.match + 1);
-        pr.progressAt = now;
-      }
-      if (pr.state === 'probe') pr.probeSent = false;
-      this.sendHeartbeat(id, pr);
-      this.sendAppends(id, pr);
-    }
+    this.leader.heartbeat(now, this.heartbeatInterval());
   }
 
   private checkQuorum(now: number): void {
     this.quorumCheckDeadline = now + this.cfg.leaderLeaseTimeoutMs;
-    const config = this.configs.latest();
-    const all = voters(config);
-    let active = 0;
-    for (const s of all) {
-      if (s.id === this.id) active++;
-      else if (now - (this.progress.get(s.id)?.lastContact ?? -Infinity) <= this.cfg.leaderLeaseTimeoutMs) active++;
-    }
-    if (active < quorumSize(all.length)) this.becomeFollower(this.term, undefined, now);
-  }
-
-  private maybeCommit(): void {
-    const config = this.configs.latest();
-    const matches = voters(config).map((s) => (s.id === this.id ? this.log.persistedIndex() : (this.progress.get(s.id)?.match ?? 0)));
-    const candidate = quorumValue(matches);
-    if (candidate <= this.log.commitIndex) return;
-    // Raft §5.4.2: only an entry of the current term is committed by counting replicas.
-    if (!this.bugs.commitOldTermByCounting && this.log.term(candidate) !== this.term) return;
-    this.advanceCommit(candidate);
+    if (!this.leader.quorumActive(now)) this.becomeFollower(this.term, undefined, now);
   }
 
   private advanceCommit(index: number): void {
@@ -699,22 +591,13 @@ export class RaftCore {
   }
 
   private confirmReads(): void {
-    if (!this.reads.hasPending()) return;
-    const config = this.configs.latest();
-    const acked = voters(config).map((s) => (s.id === this.id ? this.seq : (this.progress.get(s.id)?.ackedSeq ?? 0)));
-    this.reads.confirm(quorumValue(acked), this.readStates);
+    if (this.reads.hasPending()) this.reads.confirm(this.leader.confirmedSeq(), this.readStates);
   }
 
   private adoptConfiguration(index: number, configuration: Configuration, now: number): void {
     this.configs.append(index, configuration);
     this.events.push({ kind: 'configuration', configuration, index });
-    const next = this.log.lastIndex() + 1;
-    for (const s of configuration.servers) {
-      if (s.id !== this.id && !this.progress.has(s.id)) this.progress.set(s.id, new Progress(next, now));
-    }
-    for (const id of [...this.progress.keys()]) {
-      if (!configuration.servers.some((s) => s.id === id)) this.progress.delete(id);
-    }
+    this.leader.follow(configuration, now);
   }
 
   private finishTransfer(ok: boolean, reason: string): void {
