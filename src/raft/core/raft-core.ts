@@ -1,12 +1,13 @@
 import type { BugSwitches } from '../bugs';
 import type { Config } from '../config';
 import type { Configuration, ServerId } from '../configuration';
-import { decodeConfiguration, encodeConfiguration, isVoter, voters } from '../configuration';
+import { encodeConfiguration, isVoter, voters } from '../configuration';
 import type { Random } from '../environment';
 import type { LogEntry } from '../log';
 import { LogType } from '../log';
-import type { AppendEntries, AppendEntriesResponse, RaftMessage, RequestVote, RequestVoteResponse } from '../messages';
+import type { AppendEntries, RaftMessage, RequestVote, RequestVoteResponse } from '../messages';
 import { ConfigurationHistory, applyMembershipChange, type MembershipChange } from './membership';
+import { staleTermRejection, takeAppend, type FollowerHost } from './follower-append';
 import { LeaderReplication } from './leader-replication';
 import type { Progress } from './progress';
 import { quorumSize } from './quorum';
@@ -51,6 +52,7 @@ export class RaftCore {
   private hardStateDirty = false;
 
   private readonly leader: LeaderReplication;
+  private readonly followerHost: FollowerHost;
   private readonly votes = new Map<ServerId, boolean>();
   private electionDeadline = Infinity;
   private heartbeatDeadline = Infinity;
@@ -83,6 +85,14 @@ export class RaftCore {
     this.applyHandedOut = this.log.commitIndex;
     this.applied = this.log.commitIndex;
     this.reportedSoft = this.softState();
+    this.followerHost = {
+      id: this.id,
+      log: this.log,
+      configs: this.configs,
+      term: () => this.term,
+      reply: (r) => this.send(r),
+      commitTo: (index) => this.advanceCommit(index),
+    };
     this.leader = new LeaderReplication({
       id: this.id,
       cfg: this.cfg,
@@ -255,7 +265,7 @@ export class RaftCore {
       }
     } else if (m.term < this.term) {
       // Tell a stale leader or candidate our term so it steps down; ignore stale answers.
-      if (m.type === 'AppendEntries') this.rejectAppend(m, 0, 0);
+      if (m.type === 'AppendEntries') this.send(staleTermRejection(this.followerHost, m));
       else if (m.type === 'RequestVote') this.reply(m, false, this.term);
       return;
     }
@@ -491,75 +501,11 @@ export class RaftCore {
     this.leaderId = m.from;
     this.lastLeaderContact = now;
     this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
-
-    let prevIndex = m.prevLogIndex;
-    let prevTerm = m.prevLogTerm;
-    let entries = m.entries;
-    const commit = this.log.commitIndex;
-    if (prevIndex < commit) {
-      // Everything up to our commit index is identical on every server: skip that part.
-      const skip = Math.min(commit - prevIndex, entries.length);
-      entries = entries.slice(skip);
-      prevIndex += skip;
-      prevTerm = skip > 0 ? m.entries[skip - 1]!.term : prevTerm;
-      if (prevIndex < commit) {
-        this.acceptAppend(m, commit);
-        return;
-      }
-    }
-    if (!this.log.matchTerm(prevIndex, prevTerm)) {
-      const hint = this.log.lastIndexWithTermAtMost(Math.min(prevIndex, this.log.lastIndex()), prevTerm);
-      this.rejectAppend(m, hint, this.log.term(hint) ?? 0);
-      return;
-    }
-    const lastBefore = this.log.lastIndex();
-    const truncatedAt = this.log.mergeFrom(entries);
-    if (truncatedAt !== undefined) this.configs.truncateFrom(truncatedAt);
-    const appendedFrom = truncatedAt ?? lastBefore + 1;
-    let configChanged = truncatedAt !== undefined;
-    for (const e of entries) {
-      if (e.index >= appendedFrom && e.type === LogType.Configuration) {
-        this.configs.append(e.index, decodeConfiguration(e.data));
-        configChanged = true;
-      }
-    }
-    if (configChanged) {
+    const outcome = takeAppend(this.followerHost, m);
+    if (outcome.configurationChanged) {
       this.events.push({ kind: 'configuration', configuration: this.configs.latest(), index: this.configs.latestIndex() });
       this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
     }
-    const lastNew = prevIndex + entries.length;
-    const newCommit = Math.min(m.leaderCommit, lastNew);
-    if (newCommit > this.log.commitIndex) this.advanceCommit(newCommit);
-    this.acceptAppend(m, lastNew);
-  }
-
-  private acceptAppend(m: AppendEntries, matchIndex: number): void {
-    this.send(this.appendResponse(m, true, matchIndex, 0, 0));
-  }
-
-  private rejectAppend(m: AppendEntries, conflictIndex: number, conflictTerm: number): void {
-    this.send(this.appendResponse(m, false, m.prevLogIndex, conflictIndex, conflictTerm));
-  }
-
-  private appendResponse(
-    m: AppendEntries,
-    success: boolean,
-    matchIndex: number,
-    conflictIndex: number,
-    conflictTerm: number,
-  ): AppendEntriesResponse {
-    return {
-      type: 'AppendEntriesResponse',
-      from: this.id,
-      to: m.from,
-      term: this.term,
-      success,
-      seq: m.seq,
-      matchIndex,
-      lastLogIndex: this.log.lastIndex(),
-      conflictIndex,
-      conflictTerm,
-    };
   }
 
   // ---- leader --------------------------------------------------------------------------
