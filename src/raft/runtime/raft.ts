@@ -32,6 +32,7 @@ import { loadHardState } from './hard-state-codec';
 import { loadConfigurations } from './load-configurations';
 import { StorageWriter, type PersistDone } from './storage-writer';
 import { DeadlineSweep } from './deadline-sweep';
+import { PendingReads } from './pending-reads';
 import { createWaiter, type WaitOptions, type Waiter } from './waiters';
 
 export interface RaftOptions<R> {
@@ -74,11 +75,6 @@ interface PendingApply<R> {
   readonly deadline: number | undefined;
 }
 
-interface PendingRead {
-  readonly waitForApply: boolean;
-  readonly waiter: Waiter<number>;
-}
-
 /**
  * A Raft node: hashicorp's surface over a pure core driven by one loop. Inputs (messages,
  * proposals, timer expiry) are fed to the core as they arrive; one flush per event-loop turn
@@ -101,8 +97,7 @@ export class Raft<R = unknown> {
   private readonly members = new Set<ServerId>();
   private readonly pendingApplies = new Map<number, PendingApply<R>>();
   private readonly applyDeadlines: DeadlineSweep<number>;
-  private readonly pendingReads = new Map<number, PendingRead>();
-  private readsWaitingForApply: { index: number; requestId: number }[] = [];
+  private readonly pendingReads = new PendingReads();
   private transferWaiters: Waiter<void>[] = [];
   private readSeq = 0;
   private appliedIndex: number;
@@ -367,9 +362,9 @@ export class Raft<R = unknown> {
     if (this.pendingReads.size >= this.cfg.maxPendingApplies) return Promise.reject(new OverloadedError(this.pendingReads.size));
     const requestId = ++this.readSeq;
     const { promise, waiter } = createWaiter<number>(this.clock, 'read index', this.cfg.applyTimeoutMs, options, 'not-applied', () => {
-      this.pendingReads.delete(requestId);
+      this.pendingReads.forget(requestId);
     });
-    this.pendingReads.set(requestId, { waitForApply, waiter });
+    this.pendingReads.add(requestId, waitForApply, waiter);
     this.core.requestRead(requestId);
     this.scheduleFlush();
     return promise;
@@ -415,22 +410,10 @@ export class Raft<R = unknown> {
     }
     this.sendAll(ready.messages);
     if (ready.committed.length > 0) this.applier.enqueue(ready.committed);
-    for (const r of ready.readStates) {
-      const pending = this.pendingReads.get(r.requestId);
-      if (!pending) continue;
-      if (!pending.waitForApply || this.appliedIndex >= r.index) {
-        this.pendingReads.delete(r.requestId);
-        pending.waiter.settle(r.index);
-      } else {
-        this.readsWaitingForApply.push(r);
-      }
-    }
-    for (const f of ready.readFailures) {
-      const pending = this.pendingReads.get(f.requestId);
-      if (!pending) continue;
-      this.pendingReads.delete(f.requestId);
-      pending.waiter.fail(f.reason === 'not-leader' ? this.notLeader() : new LeadershipLostError('not-applied'));
-    }
+    this.pendingReads.confirmed(ready.readStates, this.appliedIndex);
+    this.pendingReads.failed(ready.readFailures, (reason) =>
+      reason === 'not-leader' ? this.notLeader() : new LeadershipLostError('not-applied'),
+    );
   }
 
   private sendAll(messages: readonly RaftMessage[]): void {
@@ -463,20 +446,7 @@ export class Raft<R = unknown> {
     }
     this.appliedIndex = entries.at(-1)!.index;
     this.core.appliedTo(this.appliedIndex);
-    if (this.readsWaitingForApply.length > 0) {
-      const still: { index: number; requestId: number }[] = [];
-      for (const r of this.readsWaitingForApply) {
-        const pending = this.pendingReads.get(r.requestId);
-        if (!pending) continue;
-        if (r.index <= this.appliedIndex) {
-          this.pendingReads.delete(r.requestId);
-          pending.waiter.settle(r.index);
-        } else {
-          still.push(r);
-        }
-      }
-      this.readsWaitingForApply = still;
-    }
+    this.pendingReads.applied(this.appliedIndex);
     this.scheduleFlush();
   }
 
@@ -567,9 +537,7 @@ export class Raft<R = unknown> {
   private failEverything(error: RaftError): void {
     for (const [, p] of this.pendingApplies) p.waiter.fail(error);
     this.pendingApplies.clear();
-    for (const [, p] of this.pendingReads) p.waiter.fail(error);
-    this.pendingReads.clear();
-    this.readsWaitingForApply = [];
+    this.pendingReads.failAll(error);
     for (const w of this.transferWaiters) w.fail(error);
     this.transferWaiters = [];
   }
