@@ -27,6 +27,7 @@ import type { LogStore, StableStore } from '../log-store';
 import type { RaftMessage } from '../messages';
 import type { SnapshotStore } from '../snapshot-store';
 import type { Transport } from '../transport';
+import { AddressBook } from './address-book';
 import { Applier } from './applier';
 import { loadHardState } from './hard-state-codec';
 import { loadConfigurations } from './load-configurations';
@@ -92,9 +93,7 @@ export class Raft<R = unknown> {
   private readonly storage: StorageWriter;
   private readonly applier: Applier<R>;
   private readonly emitter = new RaftEventEmitter();
-  private readonly addresses = new Map<ServerId, ServerAddress>();
-  /** Servers of the latest configuration, to report peers added and removed. */
-  private readonly members = new Set<ServerId>();
+  private readonly addresses: AddressBook;
   private readonly pendingApplies = new Map<number, PendingApply<R>>();
   private readonly applyDeadlines: DeadlineSweep<number>;
   private readonly pendingReads = new PendingReads();
@@ -126,10 +125,7 @@ export class Raft<R = unknown> {
       bugs,
     });
     this.soft = this.core.softState();
-    for (const s of this.core.configuration().servers) {
-      this.addresses.set(s.id, s.address);
-      this.members.add(s.id);
-    }
+    this.addresses = new AddressBook(this.core.configuration());
     this.storage = new StorageWriter(
       options.logStore,
       options.stableStore,
@@ -210,7 +206,8 @@ export class Raft<R = unknown> {
       this.logger.info('bootstrap skipped', { reason: refused });
       return { bootstrapped: false, reason: refused };
     }
-    for (const s of configuration.servers) this.addresses.set(s.id, s.address);
+    // The core reports the new configuration in the flush below, which adopts its addresses
+    // (and reports the peers) before anything is sent.
     this.flush();
     await this.storage.whenIdle();
     this.logger.info('cluster bootstrapped', { servers: configuration.servers.length });
@@ -372,7 +369,7 @@ export class Raft<R = unknown> {
 
   private onMessage(m: RaftMessage, fromAddress: ServerAddress): void {
     if (this.stopped) return;
-    if (!this.addresses.has(m.from)) this.addresses.set(m.from, fromAddress);
+    this.addresses.learn(m.from, fromAddress);
     try {
       this.core.step(m, this.clock.now());
     } catch (error) {
@@ -497,19 +494,9 @@ export class Raft<R = unknown> {
   }
 
   private onConfiguration(configuration: Configuration): void {
-    for (const s of configuration.servers) {
-      this.addresses.set(s.id, s.address);
-      if (!this.members.has(s.id)) {
-        this.members.add(s.id);
-        if (s.id !== this.cfg.localId) this.emitter.emit('peer-added', { server: s });
-      }
-    }
-    for (const id of [...this.members]) {
-      if (!configuration.servers.some((s) => s.id === id)) {
-        this.members.delete(id);
-        if (id !== this.cfg.localId) this.emitter.emit('peer-removed', { id });
-      }
-    }
+    const { added, removed } = this.addresses.adopt(configuration);
+    for (const server of added) if (server.id !== this.cfg.localId) this.emitter.emit('peer-added', { server });
+    for (const id of removed) if (id !== this.cfg.localId) this.emitter.emit('peer-removed', { id });
   }
 
   private armTimer(): void {
