@@ -35,6 +35,7 @@ export { LogType, entrySize, type LogEntry } from './log';
 export type { LogStore, StableStore } from './log-store';
 export type { RaftMessage, AppendEntries, AppendEntriesResponse, RequestVote, RequestVoteResponse, TimeoutNow } from './messages';
 export type { SnapshotMeta, SnapshotSink, SnapshotStore, OpenedSnapshot } from './snapshot-store';
+export { FileSnapshotStore, SnapshotNotFoundError, type FileSnapshotMeta } from './file-snapshot-store';
 export type { Transport } from './transport';
 export { Raft, type RaftOptions, type RaftStats } from './runtime/raft';
 export type { WaitOptions } from './runtime/waiters';

@@ -28,7 +28,7 @@ export interface OpenedSnapshot {
   readonly chunks: AsyncIterable<Uint8Array>;
 }
 
-/** hashicorp's SnapshotStore. A file implementation lives in `src/raft/file-snapshot-store.ts`. */
+/** hashicorp's SnapshotStore. A file implementation lives in `src/raft/file-snapshot-store/`. */
 export interface SnapshotStore {
   create(index: number, term: number, configuration: Configuration, configurationIndex: number): Promise<SnapshotSink>;
   /** Newest first. */

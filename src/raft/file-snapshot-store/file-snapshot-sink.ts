@@ -1,0 +1,194 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Configuration } from '../configuration';
+import type { Logger } from '../environment';
+import type { SnapshotSink } from '../snapshot-store';
+import { crc32, crc32Hex, describeError, fsyncDir, removeDir, writeFileDurably } from './durable-fs';
+import { DATA_FILE, META_FILE, TEMP_SUFFIX, encodeMeta, type FileSnapshotMeta } from './snapshot-meta-file';
+
+/** What the sink needs to know; the store creates the temp directory before making the sink. */
+export interface SinkParams {
+  readonly dir: string;
+  readonly id: string;
+  readonly index: number;
+  readonly term: number;
+  readonly configuration: Configuration;
+  readonly configurationIndex: number;
+  readonly createdAtMs: number;
+  readonly highWaterMark: number;
+  readonly logger: Logger;
+  /** Called after the snapshot is durable and visible, to remove snapshots beyond `retain`. */
+  readonly onClosed: () => Promise<void>;
+}
+
+type SinkState = 'open' | 'closed' | 'cancelled' | 'failed';
+
+/**
+ * Writes one snapshot into `<dir>/<id>.tmp/`. Operations run one after another in call order
+ * (a `write` not awaited still lands before a later `close`); `write` resolves once the chunk is
+ * handed to the file stream and that stream is below its high-water mark, so memory stays
+ * bounded by about one high-water mark plus one chunk whatever the snapshot's size.
+ */
+export class FileSnapshotSink implements SnapshotSink {
+  readonly id: string;
+  private readonly tempDir: string;
+  private readonly finalDir: string;
+  private readonly stream: fs.WriteStream;
+  private readonly fd: fs.promises.FileHandle;
+  private state: SinkState = 'open';
+  private size = 0;
+  private crc = 0;
+  /** The chain every operation waits on, so they run in call order. Never rejects. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private closing: Promise<void> | undefined;
+
+  /** Opens the data file in the (already created) temp directory. */
+  static async start(params: SinkParams): Promise<FileSnapshotSink> {
+    const tempDir = path.join(params.dir, params.id + TEMP_SUFFIX);
+    const fd = await fs.promises.open(path.join(tempDir, DATA_FILE), 'wx');
+    return new FileSnapshotSink(params, tempDir, fd);
+  }
+
+  private constructor(
+    private readonly params: SinkParams,
+    tempDir: string,
+    fd: fs.promises.FileHandle,
+  ) {
+    this.id = params.id;
+    this.tempDir = tempDir;
+    this.finalDir = path.join(params.dir, params.id);
+    this.fd = fd;
+    // autoClose off: the file must be fsynced after the last write and before it is closed.
+    this.stream = fs.createWriteStream(path.join(tempDir, DATA_FILE), { fd, autoClose: false, highWaterMark: params.highWaterMark });
+    // Keep the error (an unhandled 'error' event would crash the process); the next operation reports it.
+    this.stream.on('error', () => undefined);
+  }
+
+  write(chunk: Uint8Array): Promise<void> {
+    if (!(chunk instanceof Uint8Array)) return Promise.reject(new TypeError('snapshot chunks must be Uint8Arrays'));
+    return this.enqueue(async () => {
+      this.assertOpen('write');
+      if (chunk.byteLength === 0) return;
+      this.crc = crc32(chunk, this.crc);
+      this.size += chunk.byteLength;
+      // The stream keeps a reference until the bytes reach the file, but the caller may reuse
+      // its buffer once we resolve: write a copy, which is what the checksum above covered.
+      if (!this.stream.write(Buffer.from(chunk))) await drained(this.stream);
+      if (this.stream.errored) throw this.stream.errored;
+    });
+  }
+
+  /** Makes the snapshot durable, then visible, then removes snapshots beyond `retain`. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.enqueue(async () => {
+      this.assertOpen('close');
+      try {
+        await this.persist();
+      } catch (error) {
+        this.state = 'failed';
+        await this.discard();
+        throw error;
+      }
+      this.state = 'closed';
+      this.params.logger.info('snapshot created', { id: this.id, size: this.size, checksum: crc32Hex(this.crc) });
+      await this.params.onClosed();
+    });
+    return this.closing;
+  }
+
+  /** Removes everything written. A no-op after `close()` succeeded or failed (nothing is left then). */
+  cancel(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.state !== 'open') return;
+      this.state = 'cancelled';
+      await this.discard();
+      this.params.logger.info('snapshot cancelled', { id: this.id });
+    });
+  }
+
+  private async persist(): Promise<void> {
+    await endStream(this.stream);
+    await this.fd.sync();
+    const { size } = await this.fd.stat();
+    // The stream holds a reference on the FileHandle; fd.close() waits for it until the stream is destroyed.
+    this.stream.destroy();
+    await this.fd.close();
+    // Belt and braces: the file must hold exactly the bytes the checksum covered.
+    if (size !== this.size) throw new Error(`snapshot ${this.id}: wrote ${this.size} bytes but the file holds ${size}`);
+    const meta: FileSnapshotMeta = {
+      id: this.id,
+      index: this.params.index,
+      term: this.params.term,
+      configuration: this.params.configuration,
+      configurationIndex: this.params.configurationIndex,
+      size: this.size,
+      checksum: crc32Hex(this.crc),
+      createdAtMs: this.params.createdAtMs,
+    };
+    await writeFileDurably(path.join(this.tempDir, META_FILE), encodeMeta(meta));
+    // Make the temp directory's own entries durable before the rename publishes it...
+    await fsyncDir(this.tempDir);
+    // ...then publish atomically (rename refuses to replace a non-empty directory)...
+    await fs.promises.rename(this.tempDir, this.finalDir);
+    try {
+      // ...and make the rename itself durable.
+      await fsyncDir(this.params.dir);
+    } catch (error) {
+      // Already visible, but we cannot promise it survives a crash: take it back, so a failed
+      // close() always means "no snapshot", and report the failure.
+      await removeDir(this.finalDir).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Best effort: closes the file and removes the temp directory; failures are logged, not thrown. */
+  private async discard(): Promise<void> {
+    this.stream.destroy();
+    await this.fd.close().catch(() => undefined);
+    try {
+      await removeDir(this.tempDir);
+    } catch (error) {
+      // A leftover temp directory is harmless: it is never listed and the next start removes it.
+      this.params.logger.warn('could not remove a snapshot temp directory', { dir: this.tempDir, error: describeError(error) });
+    }
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.state !== 'open') throw new Error(`snapshot ${this.id}: ${operation} on a sink already ${this.state}`);
+  }
+
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    const result = this.tail.then(operation);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** Resolves on 'drain'; rejects if the stream fails or closes first (so we never wait forever). */
+function drained(stream: fs.WriteStream): Promise<void> {
+  if (stream.errored) return Promise.reject(stream.errored);
+  if (stream.destroyed) return Promise.reject(new Error('snapshot stream destroyed'));
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error | null): void => {
+      stream.off('drain', onDrain);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = (): void => done();
+    const onError = (error: Error): void => done(error);
+    const onClose = (): void => done(stream.errored ?? new Error('snapshot stream closed before draining'));
+    stream.on('drain', onDrain);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
+}
+
+/** Flushes everything buffered to the file descriptor (which stays open: autoClose is off). */
+function endStream(stream: fs.WriteStream): Promise<void> {
+  if (stream.errored) return Promise.reject(stream.errored);
+  return new Promise((resolve, reject) => {
+    stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
+  });
+}
