@@ -37,5 +37,6 @@ export type { RaftMessage, AppendEntries, AppendEntriesResponse, RequestVote, Re
 export type { SnapshotMeta, SnapshotSink, SnapshotStore, OpenedSnapshot } from './snapshot-store';
 export { FileSnapshotStore, SnapshotNotFoundError, type FileSnapshotMeta } from './file-snapshot-store';
 export type { Transport } from './transport';
+export { TcpTransport, type TcpTransportOptions, type TcpTransportStats } from './tcp';
 export { Raft, type RaftOptions, type RaftStats } from './runtime/raft';
 export type { WaitOptions } from './runtime/waiters';

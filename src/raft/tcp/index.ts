@@ -1,0 +1,6 @@
+/** The TCP transport between Raft peers. */
+export { TcpTransport, isPriority, type MessageHandler } from './tcp-transport';
+export type { TcpTransportOptions } from './options';
+export type { TcpTransportStats } from './stats';
+export type { BackoffOptions } from './backoff';
+export { DEFAULT_MAX_FRAME_BYTES } from './frame-codec';
