@@ -170,7 +170,10 @@ export class LeaderReplication {
   sendAppends(id: ServerId, pr: Progress): void {
     const { log, cfg } = this.host;
     const last = log.lastIndex();
-    while (pr.canSend(cfg.maxInflightAppends) && pr.next <= last) {
+    // A probing follower whose match is behind gets a probe even when nothing new is left to
+    // send (an empty AppendEntries at our last index), or a server added to an idle cluster
+    // would wait for the next proposal to hear anything.
+    while (pr.canSend(cfg.maxInflightAppends) && (pr.next <= last || (pr.state === 'probe' && pr.match < last))) {
       const prevLogIndex = pr.next - 1;
       const prevLogTerm = log.term(prevLogIndex);
       if (prevLogTerm === undefined) return; // compacted: needs a snapshot (not yet supported)

@@ -296,6 +296,7 @@ export class RaftCore {
       this.afterPersist.length > 0 ||
       this.hardStateDirty ||
       this.leader.needsBroadcast ||
+      (this.role === 'leader' && this.reads.hasUnsent()) ||
       this.readStates.length > 0 ||
       this.readFailures.length > 0 ||
       this.events.length > 0 ||

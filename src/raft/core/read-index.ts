@@ -42,6 +42,11 @@ export class ReadIndexQueue {
     }
   }
 
+  /** Reads waiting for a confirmation round to be sent. */
+  hasUnsent(): boolean {
+    return this.unsent.length > 0;
+  }
+
   hasPending(): boolean {
     return this.waitingForOwnTerm.length + this.unsent.length + this.rounds.length > 0;
   }
