@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Configuration, Server, ServerId } from '../configuration';
 import type { AppendEntriesResponse, RaftMessage } from '../messages';
 import { Progress } from './progress';
-import { quorumSize, quorumValue } from './quorum';
+import { quorumValue } from './quorum';
 import type { RaftLog } from './raft-log';
 import type { CoreEvent } from './ready';
 
@@ -93,15 +93,13 @@ export class LeaderReplication {
     }
   }
 
-  /** Check-quorum: has a quorum of voters (us included) been heard within the lease? */
-  quorumActive(now: number): boolean {
-    const all = this.host.voters();
-    let active = 0;
-    for (const s of all) {
-      if (s.id === this.host.id) active++;
-      else if (now - (this.progress.get(s.id)?.lastContact ?? -Infinity) <= this.host.cfg.leaderLeaseTimeoutMs) active++;
-    }
-    return active >= quorumSize(all.length);
+  /**
+   * Check-quorum: the latest time by which a quorum of voters (us included, heard now) had
+   * been heard from. The leader steps down once that is more than a lease ago, and otherwise
+   * checks again exactly when it would be, so an isolated leader leaves after one lease.
+   */
+  quorumHeardAt(now: number): number {
+    return quorumValue(this.host.voters().map((s) => (s.id === this.host.id ? now : (this.progress.get(s.id)?.lastContact ?? -Infinity))));
   }
 
   /** The newest round a quorum has answered (we count as having answered every round). */

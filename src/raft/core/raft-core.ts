@@ -517,8 +517,9 @@ export class RaftCore {
   }
 
   private checkQuorum(now: number): void {
-    this.quorumCheckDeadline = now + this.cfg.leaderLeaseTimeoutMs;
-    if (!this.leader.quorumActive(now)) this.becomeFollower(this.term, undefined, now);
+    const heardAt = this.leader.quorumHeardAt(now);
+    if (now - heardAt > this.cfg.leaderLeaseTimeoutMs) this.becomeFollower(this.term, undefined, now);
+    else this.quorumCheckDeadline = heardAt + this.cfg.leaderLeaseTimeoutMs + 1;
   }
 
   private advanceCommit(index: number): void {
