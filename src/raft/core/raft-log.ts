@@ -1,5 +1,4 @@
 import type { LogEntry } from '../log';
-import { entrySize } from '../log';
 
 /** The read side of a LogStore: what the core may consult (synchronously, no writes). */
 export interface LogReader {
@@ -97,7 +96,10 @@ export class RaftLog {
     return lastTerm > ourTerm || (lastTerm === ourTerm && lastIndex >= this.lastIndex());
   }
 
-  /** Entries `from..to` inclusive, at most `maxEntries` and about `maxBytes` (at least one). */
+  /**
+   * Entries `from..to` inclusive, at most `maxEntries` and `maxBytes` of payload (at least one),
+   * payload bytes counted the same way as the store's `getLogs` counts them.
+   */
   entries(from: number, to: number, maxEntries: number, maxBytes: number): LogEntry[] {
     const last = Math.min(to, this.lastIndex(), from + maxEntries - 1);
     if (from > last) return [];
@@ -108,16 +110,16 @@ export class RaftLog {
       const stored = this.store.getLogs(i, Math.min(last, this.tailOffset - 1), maxBytes);
       for (const e of stored) {
         out.push(e);
-        bytes += entrySize(e);
+        bytes += e.data.byteLength;
       }
       i += stored.length;
       if (i < this.tailOffset || bytes >= maxBytes) return out;
     }
     for (; i <= last; i++) {
       const e = this.tail[i - this.tailOffset]!;
-      if (out.length > 0 && bytes + entrySize(e) > maxBytes) break;
+      if (out.length > 0 && bytes + e.data.byteLength > maxBytes) break;
       out.push(e);
-      bytes += entrySize(e);
+      bytes += e.data.byteLength;
     }
     return out;
   }
