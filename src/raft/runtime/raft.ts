@@ -443,6 +443,7 @@ export class Raft<R = unknown> {
     }
     this.appliedIndex = entries.at(-1)!.index;
     this.core.appliedTo(this.appliedIndex);
+    this.applyDeadlines.dropSettled((index) => this.pendingApplies.has(index));
     this.pendingReads.applied(this.appliedIndex);
     this.scheduleFlush();
   }
