@@ -1,4 +1,4 @@
-import type { ServerId } from './configuration';
+import type { Configuration, ServerId } from './configuration';
 import type { LogEntry } from './log';
 
 /**
@@ -60,5 +60,48 @@ export interface TimeoutNow extends Envelope {
   readonly type: 'TimeoutNow';
 }
 
-export type RaftMessage = AppendEntries | AppendEntriesResponse | RequestVote | RequestVoteResponse | TimeoutNow;
+/**
+ * One chunk of a snapshot streamed from the leader to a follower whose next entry was compacted
+ * away. Chunks of one transfer (`snapshotId`) arrive in order of `offset`; the follower writes
+ * them to its SnapshotStore and restores only after the whole stream matched `size` and `crc32`.
+ */
+export interface InstallSnapshot extends Envelope {
+  readonly type: 'InstallSnapshot';
+  readonly snapshotId: string;
+  /** Index and term of the last entry the snapshot covers. */
+  readonly lastIndex: number;
+  readonly lastTerm: number;
+  /** The membership configuration at `lastIndex`, and the index it was appended at. */
+  readonly configuration: Configuration;
+  readonly configurationIndex: number;
+  /** Byte offset of `data` within the snapshot. */
+  readonly offset: number;
+  readonly data: Uint8Array;
+  /** The whole snapshot's size and CRC-32, checked before it is restored. */
+  readonly size: number;
+  readonly crc32: number;
+  readonly done: boolean;
+  /** Leader's round (as in AppendEntries): a chunk also confirms leadership. */
+  readonly seq: number;
+}
+
+export interface InstallSnapshotResponse extends Envelope {
+  readonly type: 'InstallSnapshotResponse';
+  readonly snapshotId: string;
+  /** The offset the follower wants next: where a broken transfer resumes. */
+  readonly nextOffset: number;
+  /** The snapshot is durable and restored: the follower's log now continues after lastIndex. */
+  readonly installed: boolean;
+  readonly lastIndex: number;
+  readonly seq: number;
+}
+
+export type RaftMessage =
+  | AppendEntries
+  | AppendEntriesResponse
+  | RequestVote
+  | RequestVoteResponse
+  | TimeoutNow
+  | InstallSnapshot
+  | InstallSnapshotResponse;
 export type RaftMessageType = RaftMessage['type'];

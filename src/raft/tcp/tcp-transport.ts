@@ -183,9 +183,21 @@ export class TcpTransport implements Transport {
 }
 
 /**
- * Small, latency-critical messages jump ahead of queued replication traffic: everything except
- * an AppendEntries that carries entries (a heartbeat is an AppendEntries with none).
+ * Small, latency-critical messages jump ahead of queued replication traffic. Bulk are an
+ * AppendEntries that carries entries (a heartbeat is an AppendEntries with none) and every
+ * InstallSnapshot chunk; everything else, responses included, is priority.
  */
 export function isPriority(message: RaftMessage): boolean {
-  return message.type !== 'AppendEntries' || message.entries.length === 0;
+  switch (message.type) {
+    case 'AppendEntries':
+      return message.entries.length === 0;
+    case 'InstallSnapshot':
+      return false;
+    case 'AppendEntriesResponse':
+    case 'RequestVote':
+    case 'RequestVoteResponse':
+    case 'TimeoutNow':
+    case 'InstallSnapshotResponse':
+      return true;
+  }
 }

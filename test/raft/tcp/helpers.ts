@@ -166,5 +166,34 @@ export function oneOfEach(from: string, to: string): RaftMessage[] {
     { type: 'RequestVote', ...envelope, lastLogIndex: Number.MAX_SAFE_INTEGER, lastLogTerm: 5, preVote: true, leadershipTransfer: true },
     { type: 'RequestVoteResponse', ...envelope, granted: true, preVote: false },
     { type: 'TimeoutNow', ...envelope },
+    {
+      type: 'InstallSnapshot',
+      ...envelope,
+      snapshotId: 'snap-ü',
+      lastIndex: 14,
+      lastTerm: 5,
+      configuration: {
+        servers: [
+          { id: from, address: '127.0.0.1:1', suffrage: 'voter' },
+          { id: to, address: '127.0.0.1:2', suffrage: 'nonvoter' },
+        ],
+      },
+      configurationIndex: 13,
+      offset: 2 ** 33,
+      data: new Uint8Array(300).fill(7),
+      size: 2 ** 33 + 300,
+      crc32: 0xffffffff,
+      done: true,
+      seq: 79,
+    },
+    {
+      type: 'InstallSnapshotResponse',
+      ...envelope,
+      snapshotId: 'snap-ü',
+      nextOffset: 2 ** 33 + 300,
+      installed: true,
+      lastIndex: 14,
+      seq: 79,
+    },
   ];
 }
