@@ -97,11 +97,5 @@ export interface InstallSnapshotResponse extends Envelope {
 }
 
 export type RaftMessage =
-  | AppendEntries
-  | AppendEntriesResponse
-  | RequestVote
-  | RequestVoteResponse
-  | TimeoutNow
-  | InstallSnapshot
-  | InstallSnapshotResponse;
+  AppendEntries | AppendEntriesResponse | RequestVote | RequestVoteResponse | TimeoutNow | InstallSnapshot | InstallSnapshotResponse;
 export type RaftMessageType = RaftMessage['type'];
