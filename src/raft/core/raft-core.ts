@@ -9,8 +9,8 @@ import type { AppendEntries, RaftMessage, RequestVote, RequestVoteResponse } fro
 import { ConfigurationHistory, applyMembershipChange, type MembershipChange } from './membership';
 import { staleTermRejection, takeAppend, type FollowerHost } from './follower-append';
 import { LeaderReplication } from './leader-replication';
+import { decideVote, tallyVotes } from './votes';
 import type { Progress } from './progress';
-import { quorumSize } from './quorum';
 import { RaftLog, type LogReader } from './raft-log';
 import { ReadIndexQueue } from './read-index';
 import type { CoreEvent, HardState, ReadFailure, ReadState, Ready, Role, SoftState } from './ready';
@@ -442,27 +442,23 @@ export class RaftCore {
   // ---- elections -------------------------------------------------------------------------
 
   private handleRequestVote(m: RequestVote, now: number): void {
-    const config = this.configs.latest();
-    // Votes go only to voters of our configuration (a removed server cannot disrupt).
-    const candidateKnown = config.servers.length === 0 || isVoter(config, m.from);
-    const upToDate = this.bugs.voteWithoutLogCheck || this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
-    if (m.preVote) {
-      // Would we vote at m.term? Yes if it is newer than ours, or ours and no one else has our vote.
-      const canVote = m.term > this.term || (this.votedFor === undefined && this.leaderId === undefined) || this.votedFor === m.from;
-      const grant = candidateKnown && upToDate && canVote;
-      // Answer with the requester's term when granting, so a node at a lower term takes part.
-      this.reply(m, grant, grant ? m.term : this.term);
-      return;
-    }
-    const canVote = this.votedFor === m.from || (this.votedFor === undefined && this.leaderId === undefined);
-    if (candidateKnown && upToDate && canVote) {
+    const decision = decideVote(
+      {
+        term: this.term,
+        votedFor: this.votedFor,
+        leaderId: this.leaderId,
+        configuration: this.configs.latest(),
+        log: this.log,
+        bugs: this.bugs,
+      },
+      m,
+    );
+    if (decision.grant && !m.preVote) {
       this.votedFor = m.from;
       this.hardStateDirty = true;
       this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
-      this.reply(m, true, this.term);
-    } else {
-      this.reply(m, false, this.term);
     }
+    this.reply(m, decision.grant, decision.term);
   }
 
   private reply(m: RequestVote, granted: boolean, term: number): void {
@@ -478,19 +474,11 @@ export class RaftCore {
   }
 
   private tallyVotes(now: number): void {
-    const config = this.configs.latest();
-    const needed = quorumSize(voters(config).length);
-    let granted = 0;
-    let rejected = 0;
-    for (const s of voters(config)) {
-      const v = this.votes.get(s.id);
-      if (v === true) granted++;
-      else if (v === false) rejected++;
-    }
-    if (granted >= needed) {
+    const outcome = tallyVotes(this.votes, this.configs.latest());
+    if (outcome === 'won') {
       if (this.preVoting) this.campaign(now, false, false);
       else this.becomeLeader(now);
-    } else if (rejected >= needed) {
+    } else if (outcome === 'lost') {
       this.becomeFollower(this.term, undefined, now);
     }
   }
