@@ -8,10 +8,9 @@
  * JIT state do not carry over between runs. Options: see support/cli.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseBenchOptions, type BenchOptions } from './support/cli';
 import { startInprocCluster } from './support/inproc-cluster';
-import { LatencyRecorder } from './support/latency';
+import { runClosedLoop } from './support/closed-loop';
 
 interface RunResult {
   bench: 'raft-inproc';
@@ -26,9 +25,6 @@ interface RunResult {
   seconds: number;
 }
 
-const NS_PER_S = 1_000_000_000n;
-const round2 = (v: number): number => Math.round(v * 100) / 100;
-
 async function runOnce(concurrency: number, options: BenchOptions): Promise<RunResult> {
   const cluster = await startInprocCluster({
     size: 3,
@@ -39,57 +35,32 @@ async function runOnce(concurrency: number, options: BenchOptions): Promise<RunR
     const leader = await cluster.waitForLeader(15_000);
     await leader.barrier(); // the leader's no-op is committed: the cluster is steady
 
-    const payload = new Uint8Array(options.payloadBytes).map((_, i) => i & 0xff);
-    const latency = new LatencyRecorder();
-    const errors = new Map<string, number>();
-    let succeeded = 0;
-    const start = process.hrtime.bigint();
-    const measureFrom = start + BigInt(Math.round(options.warmupSeconds * 1e9));
-    const end = measureFrom + BigInt(Math.round(options.seconds * 1e9));
-
-    // One closed-loop applier: next apply as soon as the previous one resolves. An operation
-    // counts when it completes inside the measured window (after warm-up, before the end).
-    const applier = async (): Promise<void> => {
-      for (let s = process.hrtime.bigint(); s < end; s = process.hrtime.bigint()) {
-        try {
-          await leader.apply(payload);
-        } catch (error: unknown) {
-          const name = error instanceof Error ? error.name : String(error);
-          errors.set(name, (errors.get(name) ?? 0) + 1);
-          await sleep(1); // a rejected apply settles at once: do not spin without yielding
-          continue;
-        }
-        succeeded++;
-        const f = process.hrtime.bigint();
-        if (f >= measureFrom && f <= end) latency.record(s, f);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, applier));
-    const rssMb = process.memoryUsage().rss / (1 << 20);
-
-    const elapsed = Number(end - measureFrom) / Number(NS_PER_S);
-    const [p50, p99] = latency.percentiles([0.5, 0.99]);
-    const stats = leader.stats();
     const leaderFsm = cluster.nodes.find((n) => n.raft === leader)!.fsm;
-    if (leaderFsm.count < succeeded) throw new Error(`leader FSM applied ${leaderFsm.count} < ${succeeded} acknowledged applies`);
+    const result = await runClosedLoop(leader, () => leaderFsm.count, {
+      concurrency,
+      seconds: options.seconds,
+      warmupSeconds: options.warmupSeconds,
+      payloadBytes: options.payloadBytes,
+    });
+    const errorCount = Object.keys(result.errors).length;
     process.stderr.write(
-      `# c=${concurrency}: ${latency.count} applies measured; leader ${stats.id} term ${stats.term} commit ${stats.commitIndex}; ` +
+      `# c=${concurrency}: ${result.measured} applies measured; leader ${leader.stats().id} term ${result.term} commit ${result.commitIndex}; ` +
         `messages delivered ${cluster.network.delivered}, dropped ${cluster.network.dropped}` +
-        (errors.size > 0 ? `; ERRORS ${JSON.stringify(Object.fromEntries(errors))}` : '') +
+        (errorCount > 0 ? `; ERRORS ${JSON.stringify(result.errors)}` : '') +
         '\n',
     );
-    if (errors.size > 0) process.exitCode = 1;
+    if (errorCount > 0) process.exitCode = 1;
     return {
       bench: 'raft-inproc',
       system: 'ours',
       op: 'apply',
       concurrency,
       payload_bytes: options.payloadBytes,
-      ops_per_s: Math.round(latency.count / elapsed),
-      p50_ms: round2(p50!),
-      p99_ms: round2(p99!),
-      rss_mb: Math.round(rssMb * 10) / 10,
-      seconds: elapsed,
+      ops_per_s: result.ops_per_s,
+      p50_ms: result.p50_ms,
+      p99_ms: result.p99_ms,
+      rss_mb: result.rss_mb,
+      seconds: options.seconds,
     };
   } finally {
     await cluster.close();

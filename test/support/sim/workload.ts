@@ -33,7 +33,8 @@ export class Workload {
     return this.finished === this.options.clients;
   }
 
-  private delay(ms: number): Promise<void> {
+  /** A client's think time, on the simulated clock (never the wall clock). */
+  private pauseOnSimulatedClock(ms: number): Promise<void> {
     return new Promise((resolve) => this.cluster.clock.setTimer(ms, resolve));
   }
 
@@ -52,7 +53,7 @@ export class Workload {
       const raft = node?.raft;
       if (!node || !raft || raft.state() !== 'leader') {
         hint = raft?.leader()?.id ?? this.cluster.leader()?.id;
-        await this.delay(5 + Math.floor(random.next() * 20));
+        await this.pauseOnSimulatedClock(5 + Math.floor(random.next() * 20));
         continue;
       }
       const key = `k${Math.floor(random.next() * this.options.keys)}`;
@@ -75,9 +76,9 @@ export class Workload {
         if (error instanceof NotLeaderError) hint = error.leaderId;
         if (error instanceof RaftError && (error.outcome === 'not-applied' || input.op === 'get')) this.recorder.fail(id);
         else this.recorder.unknown(id);
-        await this.delay(5 + Math.floor(random.next() * 20));
+        await this.pauseOnSimulatedClock(5 + Math.floor(random.next() * 20));
       }
-      await this.delay(Math.floor(random.next() * 3));
+      await this.pauseOnSimulatedClock(Math.floor(random.next() * 3));
     }
     this.finished++;
   }
