@@ -3,7 +3,8 @@
  * message is a plain JSON-able object with a `type`; both ends are our own code, so checking
  * the tag is enough.
  *
- *   child  -> parent  listening { id, address }   transport bound, Raft running (after every start)
+ *   child  -> parent  listening { id, address, startup }  transport bound, Raft running (after
+ *                                                  every start); startup: its stats as restored from disk
  *   parent -> child   bootstrap { servers }       first start only, sent to node 1
  *   child  -> parent  role { id, role, term, leaderId }  on every role or leader change
  *   child  -> parent  leader { id, term }          it leads and its first barrier in `term` committed
@@ -62,7 +63,7 @@ export type ParentMessage =
   | { readonly type: 'request'; readonly seq: number; readonly request: NodeRequest };
 
 export type ChildMessage =
-  | { readonly type: 'listening'; readonly id: string; readonly address: string }
+  | { readonly type: 'listening'; readonly id: string; readonly address: string; readonly startup: RaftStats }
   | { readonly type: 'role'; readonly id: string; readonly role: RaftState; readonly term: number; readonly leaderId: string | null }
   | { readonly type: 'leader'; readonly id: string; readonly term: number }
   | { readonly type: 'reply'; readonly id: string; readonly seq: number; readonly ok: true; readonly value: unknown }

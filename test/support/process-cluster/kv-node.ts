@@ -1,0 +1,157 @@
+/**
+ * One Raft voter with a key-value FSM in its own process, driven by a ProcessCluster over IPC
+ * (messages in protocol.ts). LMDB stores (fsync on: the defaults) in DIR, a TcpTransport on
+ * 127.0.0.1:PORT (0 on the first start; the port of the previous run on a restart, so the peers'
+ * configuration still reaches it). Writes nothing to stdout; set PROCESS_CLUSTER_LOG=1 to get
+ * Raft's and the transport's warnings on stderr.
+ *
+ *   node dist/test/support/process-cluster/kv-node.js ID DIR PORT SEED CLUSTER_ID
+ *
+ * SIGTERM, or the parent going away, shuts it down cleanly (raft, transport, stores, exit 0).
+ */
+import { NotLeaderError, Raft, RaftError, TcpTransport, defaultConfig, seededRandom, silentLogger, type Logger } from '../../../src/raft';
+import { openLmdbRaftStores } from '../../../src/raft/lmdb';
+import { KvFsm, checkKey, digestHash, encodeDel, encodePut, mapHash, type KvResult } from './kv-fsm';
+import { isParentMessage, type ChildMessage, type NodeDigest, type NodeErrorInfo, type NodeRequest } from './protocol';
+
+const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+
+function send(message: ChildMessage): void {
+  if (process.send !== undefined && process.connected) process.send(message);
+}
+
+function stderrLogger(id: string): Logger {
+  const line =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      process.stderr.write(`# [${id} ${level}] ${message} ${fields === undefined ? '' : JSON.stringify(fields)}\n`);
+    };
+  return { debug: () => {}, info: () => {}, warn: line('warn'), error: line('error') };
+}
+
+/** A RaftError keeps its code, outcome and leader hint across the IPC channel. */
+function errorInfo(error: unknown): NodeErrorInfo {
+  if (error instanceof NotLeaderError)
+    return { code: error.code, message: error.message, outcome: error.outcome, leaderId: error.leaderId };
+  if (error instanceof RaftError) return { code: error.code, message: error.message, outcome: error.outcome };
+  return { code: 'error', message: describe(error), outcome: 'unknown' };
+}
+
+async function main(): Promise<void> {
+  const [id, dir, port, seed, clusterId] = process.argv.slice(2);
+  if (id === undefined || dir === undefined || port === undefined || seed === undefined || clusterId === undefined) {
+    throw new Error('usage (forked with IPC): kv-node.js ID DIR PORT SEED CLUSTER_ID');
+  }
+  const logger = process.env['PROCESS_CLUSTER_LOG'] ? stderrLogger(id) : silentLogger;
+  const stores = openLmdbRaftStores(dir);
+  const transport = await TcpTransport.listen({
+    bindAddress: `127.0.0.1:${port}`,
+    clusterId,
+    localId: id,
+    logger,
+    random: seededRandom(Number(seed) ^ 0x5eed),
+  });
+  const fsm = new KvFsm();
+  const raft = await Raft.create<KvResult>({
+    config: defaultConfig(id),
+    fsm,
+    logStore: stores.logs,
+    stableStore: stores.stable,
+    transport,
+    logger,
+    random: seededRandom(Number(seed)),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await raft.shutdown();
+      await transport.close();
+      await stores.close();
+    })());
+  const exitAfterStop = (): void => {
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`# ${id}: shutdown failed: ${describe(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', exitAfterStop);
+  process.on('SIGINT', exitAfterStop);
+  process.on('disconnect', exitAfterStop);
+
+  const reportRole = (term: number): void => send({ type: 'role', id, role: raft.state(), term, leaderId: raft.leader()?.id ?? null });
+  raft.on('leader-changed', ({ term }) => reportRole(term));
+  raft.on('role-changed', ({ role, term }) => {
+    reportRole(term);
+    if (role !== 'leader') return;
+    // Announce leadership once a barrier of this term has committed: a quorum is connected and
+    // every earlier entry is applied here, so reads and writes can go to this node.
+    setImmediate(() => {
+      raft.barrier().then(
+        () => send({ type: 'leader', id, term }),
+        (error: unknown) => process.stderr.write(`# ${id}: first barrier of term ${term} failed: ${errorInfo(error).message}\n`),
+      );
+    });
+  });
+  raft.on('fatal', ({ error }) => send({ type: 'failed', id, message: `raft fatal: ${describe(error)}` }));
+
+  const digest = (): NodeDigest => {
+    const { appliedIndex } = raft.stats();
+    const hash = mapHash(fsm.data);
+    return { mapHash: hash, appliedIndex, hash: digestHash(hash, appliedIndex), keys: fsm.data.size };
+  };
+  const handle = async (request: NodeRequest): Promise<unknown> => {
+    switch (request.op) {
+      case 'put': {
+        const bad = checkKey(request.key);
+        if (bad !== undefined) throw new Error(bad);
+        await raft.apply(encodePut(request.key, request.value));
+        return null;
+      }
+      case 'del': {
+        const bad = checkKey(request.key);
+        if (bad !== undefined) throw new Error(bad);
+        await raft.apply(encodeDel(request.key));
+        return null;
+      }
+      case 'get':
+        await raft.readIndex();
+        return fsm.get(request.key);
+      case 'localGet':
+        return fsm.get(request.key);
+      case 'stats':
+        return raft.stats();
+      case 'digest':
+        return digest();
+    }
+  };
+
+  process.on('message', (message: unknown) => {
+    if (!isParentMessage(message)) return;
+    if (message.type === 'bootstrap') {
+      raft
+        .bootstrapCluster({ servers: [...message.servers] })
+        .catch((error: unknown) => send({ type: 'failed', id, message: describe(error) }));
+      return;
+    }
+    const { seq } = message;
+    handle(message.request).then(
+      (value) => send({ type: 'reply', id, seq, ok: true, value }),
+      (error: unknown) => send({ type: 'reply', id, seq, ok: false, error: errorInfo(error) }),
+    );
+  });
+
+  send({ type: 'listening', id, address: transport.localAddress, startup: raft.stats() });
+  reportRole(raft.stats().term);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`kv-node failed: ${describe(error)}\n`);
+  // Exit only once the report has left: process.send is asynchronous.
+  const message: ChildMessage = { type: 'failed', id: process.argv[2] ?? '?', message: describe(error) };
+  if (process.send !== undefined && process.connected) process.send(message, undefined, {}, () => process.exit(1));
+  else process.exit(1);
+});
