@@ -159,7 +159,13 @@ export class LeaderReplication {
     }
     if (pr.state === 'replicate' && rejected <= pr.match) return; // stale
     if (pr.state === 'probe' && rejected !== pr.next - 1) return; // stale
-    const next = Math.min(this.host.log.lastIndexWithTermAtMost(m.conflictIndex, m.conflictTerm) + 1, rejected);
+    const next = Math.max(Math.min(this.host.log.lastIndexWithTermAtMost(m.conflictIndex, m.conflictTerm) + 1, rejected), pr.match + 1);
+    if (pr.state === 'probe' && next >= pr.next) {
+      // Nothing earlier to try (the logs disagree at or below the known match, which a correct
+      // peer never does): retry at heartbeat pace rather than answering every rejection at once,
+      // which duplicated messages would multiply into a storm.
+      return;
+    }
     pr.becomeProbe(next);
     this.sendAppends(m.from, pr);
   }

@@ -7,7 +7,6 @@ import type { SimCluster, SimNode } from './sim-cluster';
  */
 export class Nemesis {
   private running = false;
-  private readonly removed = new Set<string>();
   readonly log: string[] = [];
 
   constructor(private readonly cluster: SimCluster) {}
@@ -103,10 +102,10 @@ export class Nemesis {
       const maxDelayMs = 2 + Math.floor(c.random.next() * 40);
       this.note(`faults drop=${dropRate.toFixed(2)} dup=${duplicateRate.toFixed(2)} delay<=${maxDelayMs}`);
       c.network.setFaults({ dropRate, duplicateRate, minDelayMs: 1, maxDelayMs });
-    } else if (roll < 0.84) {
+    } else if (roll < 0.8) {
       this.note('reliable links');
       c.network.setFaults({ dropRate: 0, duplicateRate: 0, minDelayMs: 1, maxDelayMs: 3 });
-    } else if (roll < 0.9) {
+    } else if (roll < 0.86) {
       const leader = c.leader();
       if (!leader) return;
       this.note(`transfer leadership from ${leader.id}`);
@@ -116,27 +115,35 @@ export class Nemesis {
     }
   }
 
+  /**
+   * Membership under faults, decided from the leader's current configuration: bring in a server
+   * that is not a member (a spare that starts with an empty log, or one removed earlier) as a
+   * non-voter, promote a non-voter, or remove a voter (keeping at least three voters).
+   */
   private changeMembership(): void {
     const c = this.cluster;
     const leader = c.leader();
     if (!leader) return;
-    const back = this.pick([...this.removed]);
-    if (back !== undefined && c.random.next() < 0.6) {
-      const node = c.nodes.find((n) => n.id === back)!;
-      this.note(`add voter ${back}`);
-      leader.raft!.addVoter(node.id, node.address).then(
-        () => this.removed.delete(back),
-        () => {},
-      );
-      return;
+    const config = leader.raft!.configuration();
+    const suffrage = (id: string): string | undefined => config.servers.find((s) => s.id === id)?.suffrage;
+    const outsiders = c.nodes.filter((n) => suffrage(n.id) === undefined);
+    const nonvoters = c.nodes.filter((n) => suffrage(n.id) === 'nonvoter');
+    const voterCount = config.servers.filter((s) => s.suffrage === 'voter').length;
+    const roll = c.random.next();
+    if (roll < 0.5 && nonvoters.length > 0) {
+      const node = this.pick(nonvoters)!;
+      this.note(`promote ${node.id}`);
+      leader.raft!.addVoter(node.id, node.address).catch(() => {});
+    } else if (roll < 0.8 && outsiders.length > 0) {
+      const node = this.pick(outsiders)!;
+      this.note(`add non-voter ${node.id}`);
+      leader.raft!.addNonvoter(node.id, node.address).catch(() => {});
+    } else if (voterCount > 3) {
+      const victim = this.pick(c.nodes.filter((n) => n !== leader && suffrage(n.id) === 'voter'));
+      if (!victim) return;
+      this.note(`remove ${victim.id}`);
+      leader.raft!.removeServer(victim.id).catch(() => {});
     }
-    // Keep at least three voters so the cluster can still lose one.
-    if (c.nodes.length - this.removed.size <= 3) return;
-    const victim = this.pick(c.nodes.filter((n) => n !== leader && !this.removed.has(n.id)));
-    if (!victim) return;
-    this.note(`remove ${victim.id}`);
-    this.removed.add(victim.id);
-    leader.raft!.removeServer(victim.id).catch(() => this.removed.delete(victim.id));
   }
 
   private async restart(node: SimNode): Promise<void> {
@@ -152,10 +159,5 @@ export class Nemesis {
     c.network.heal();
     c.network.setFaults({ dropRate: 0, duplicateRate: 0, minDelayMs: 1, maxDelayMs: 3 });
     for (const n of c.nodes) if (!n.raft) await this.restart(n);
-  }
-
-  /** Servers removed from the configuration and not yet added back. */
-  removedIds(): ReadonlySet<string> {
-    return this.removed;
   }
 }

@@ -34,7 +34,14 @@ export interface HistoryResult {
  * convergence checked, and the client history checked for linearizability.
  */
 export async function runHistory(options: HistoryOptions): Promise<HistoryResult> {
-  const cluster = new SimCluster({ seed: options.seed, size: options.size, bugs: options.bugs, corruptRate: options.corruptRate });
+  // One spare server starts empty, so membership changes also bring in a server with no log.
+  const cluster = new SimCluster({
+    seed: options.seed,
+    size: options.size,
+    spares: 1,
+    bugs: options.bugs,
+    corruptRate: options.corruptRate,
+  });
   const problems: string[] = [];
   await cluster.start();
   if (!(await cluster.runUntil(() => cluster.leader() !== undefined, 20_000))) problems.push('no leader elected at start');

@@ -20,6 +20,8 @@ export interface SimClusterOptions {
   readonly bugs?: BugSwitches;
   /** Overrides the per-seed choice (a scripted scenario needs a fixed shape). */
   readonly maxAppendEntries?: number;
+  /** Extra servers that start empty and unbootstrapped, for the nemesis to add (default 0). */
+  readonly spares?: number;
   /** Send every message through the wire codec and damage this fraction of them. */
   readonly corruptRate?: number;
 }
@@ -43,6 +45,8 @@ export class SimCluster {
    * slow fsyncs widen the window between acknowledging and being durable. */
   readonly maxAppendEntries: number;
   readonly maxFsyncMs: number;
+  /** The first `initialSize` nodes form the bootstrap configuration; the rest are spares. */
+  private readonly initialSize: number;
 
   constructor(options: SimClusterOptions) {
     this.seed = options.seed;
@@ -57,7 +61,8 @@ export class SimCluster {
       faults: { minDelayMs: 1, maxDelayMs: 3 },
       ...(corruptRate > 0 ? { codec: true, corruptRate } : {}),
     });
-    for (let i = 1; i <= options.size; i++) {
+    this.initialSize = options.size;
+    for (let i = 1; i <= options.size + (options.spares ?? 0); i++) {
       const durability = { clock: this.clock, fsyncDelayMs: () => 1 + Math.floor(this.random.next() * this.maxFsyncMs) };
       this.nodes.push({
         id: `n${i}`,
@@ -72,13 +77,16 @@ export class SimCluster {
   }
 
   configuration(): Configuration {
-    return { servers: this.nodes.map((n) => ({ id: n.id, address: n.address, suffrage: 'voter' as const })) };
+    return {
+      servers: this.nodes.slice(0, this.initialSize).map((n) => ({ id: n.id, address: n.address, suffrage: 'voter' as const })),
+    };
   }
 
   /** Starts every node and bootstraps each with the same configuration (as start.sh does). */
   async start(): Promise<void> {
     for (const n of this.nodes) await this.startNode(n);
-    for (const n of this.nodes) void n.raft!.bootstrapCluster(this.configuration());
+    // Every initial member bootstraps with the same configuration; spares wait to be added.
+    for (const n of this.nodes.slice(0, this.initialSize)) void n.raft!.bootstrapCluster(this.configuration());
   }
 
   async startNode(node: SimNode): Promise<void> {
