@@ -17,21 +17,16 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { openLmdbRaftStores } from '../../src/raft/lmdb';
 import { CRASH_COUNTER_KEY, crashEntry, parseCrashChildLine } from './lmdb-crash-workload';
+import { seededRandom as librarySeededRandom } from '../../src/raft/environment';
 
 const ROUNDS = 20;
 const MAX_ACKS_BEFORE_KILL = 150;
 const CHILD_SCRIPT = path.join(__dirname, 'lmdb-crash-child.js');
 
-/** Small seeded PRNG (mulberry32), so a failing run can be replayed from its seed. */
+/** A seeded random source as a plain function; the generator is the library's, so seeds replay. */
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
+  const source = librarySeededRandom(seed);
+  return () => source.next();
 }
 
 /** What children have acknowledged so far, over all rounds. */

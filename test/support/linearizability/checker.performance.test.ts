@@ -9,16 +9,12 @@ import type { Operation } from './history';
 import { kvRegister, type KvInput, type KvOutput } from './models/kv-register';
 import { atomicKvStore } from './reference-objects';
 import { type Fate, type PlannedOp, simulateHistory } from './simulated-history';
+import { seededRandom as librarySeededRandom } from '../../../src/raft/environment';
 
-/** mulberry32: a tiny seeded PRNG, so the history is the same on every run. */
+/** A seeded random source as a plain function; the generator is the library's, so seeds replay. */
 function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const source = librarySeededRandom(seed);
+  return () => source.next();
 }
 
 interface Shape {

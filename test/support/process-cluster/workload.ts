@@ -7,17 +7,12 @@ import type { RaftStats } from '../../../src/raft';
 import { mapHash } from './kv-fsm';
 import type { ProcessCluster } from './process-cluster';
 import type { NodeDigest } from './protocol';
+import { seededRandom as librarySeededRandom } from '../../../src/raft/environment';
 
-/** mulberry32: a failing run replays from its seed. */
+/** A seeded random source as a plain function; the generator is the library's, so seeds replay. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
+  const source = librarySeededRandom(seed);
+  return () => source.next();
 }
 
 /** Fisher-Yates with the given PRNG. */
