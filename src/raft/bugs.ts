@@ -13,6 +13,9 @@ export interface BugSwitches {
   skipHardStatePersist?: boolean;
   /** Serve read index without the quorum round that confirms leadership. */
   readIndexWithoutQuorum?: boolean;
+  /** Installing a snapshot keeps the log after it without checking the term at its last index
+   * (Figure 13 rule 7), so a conflicting log survives next to the snapshot. */
+  installSnapshotKeepsConflictingLog?: boolean;
 }
 
 export type BugName = keyof BugSwitches;

@@ -25,6 +25,10 @@ export interface Config {
   /** How often to check whether to snapshot (randomised), and the threshold of new entries. */
   snapshotIntervalMs: number;
   snapshotThreshold: number;
+  /** Snapshot data per InstallSnapshot message. */
+  snapshotChunkBytes: number;
+  /** InstallSnapshot chunks in flight to one follower, at most (the leader's memory per transfer). */
+  snapshotWindowChunks: number;
   /** Largest command payload accepted by `apply`; larger ones are refused before the log. */
   maxEntryBytes: number;
   /** Applies waiting for commit beyond this number are refused at once (backpressure). */
@@ -52,6 +56,8 @@ export function defaultConfig(localId: ServerId): Config {
     trailingLogs: 10240,
     snapshotIntervalMs: 120_000,
     snapshotThreshold: 8192,
+    snapshotChunkBytes: 1 << 20,
+    snapshotWindowChunks: 8,
     maxEntryBytes: 1 << 20,
     maxPendingApplies: 65_536,
     applyTimeoutMs: 10_000,
@@ -81,6 +87,8 @@ export function configProblems(config: Config): string[] {
   positiveInteger('trailingLogs', 0);
   positiveInteger('snapshotIntervalMs', 5);
   positiveInteger('snapshotThreshold');
+  positiveInteger('snapshotChunkBytes', 1024);
+  positiveInteger('snapshotWindowChunks');
   positiveInteger('maxEntryBytes');
   positiveInteger('maxPendingApplies');
   positiveInteger('applyTimeoutMs');

@@ -18,6 +18,7 @@ export type RaftErrorCode =
   | 'already-bootstrapped'
   | 'corruption'
   | 'leadership-transfer'
+  | 'no-snapshot-store'
   | 'fatal';
 
 export class RaftError extends Error {

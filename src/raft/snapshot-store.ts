@@ -10,6 +10,8 @@ export interface SnapshotMeta {
   readonly configuration: Configuration;
   readonly configurationIndex: number;
   readonly size: number;
+  /** CRC-32 (IEEE) of the snapshot's bytes: a receiver checks a streamed copy against it. */
+  readonly crc32: number;
 }
 
 /** Where a snapshot is written. Nothing is visible until `close()` resolves. */

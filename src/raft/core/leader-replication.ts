@@ -1,7 +1,7 @@
 import type { BugSwitches } from '../bugs';
 import type { Config } from '../config';
 import type { Configuration, Server, ServerId } from '../configuration';
-import type { AppendEntriesResponse, RaftMessage } from '../messages';
+import type { AppendEntriesResponse, InstallSnapshotResponse, RaftMessage } from '../messages';
 import { Progress } from './progress';
 import { quorumValue } from './quorum';
 import type { RaftLog } from './raft-log';
@@ -88,6 +88,8 @@ export class LeaderReplication {
         pr.progressAt = now;
       }
       if (pr.state === 'probe') pr.probeSent = false;
+      // A failed snapshot transfer is retried from probe at heartbeat pace, not in a loop.
+      if (pr.state === 'snapshot' && pr.snapshotFailed) pr.becomeProbe(pr.match + 1);
       this.sendHeartbeat(id, pr);
       this.sendAppends(id, pr);
     }
@@ -118,19 +120,43 @@ export class LeaderReplication {
   }
 
   onResponse(m: AppendEntriesResponse, now: number): void {
-    const pr = this.progress.get(m.from);
+    const pr = this.heardFrom(m.from, m.seq, now);
     if (!pr) return;
+    if (m.success) this.onAccepted(m, pr, now);
+    else if (pr.state !== 'snapshot') this.onRejected(m, pr);
+  }
+
+  /** A follower answered a snapshot chunk; once it reports the snapshot installed, replicate after it. */
+  onSnapshotResponse(m: InstallSnapshotResponse, now: number): void {
+    const pr = this.heardFrom(m.from, m.seq, now);
+    if (!pr || !m.installed) return;
+    const advanced = pr.acknowledge(m.lastIndex);
+    if (advanced) pr.progressAt = now;
+    if (pr.state === 'snapshot') pr.becomeProbe(pr.match + 1);
+    if (advanced) this.maybeCommit();
+    this.sendAppends(m.from, pr);
+  }
+
+  /** The runtime could not stream the snapshot to `peer`; the next heartbeat retries. */
+  snapshotFailed(peer: ServerId): void {
+    const pr = this.progress.get(peer);
+    if (pr?.state === 'snapshot') pr.snapshotFailed = true;
+  }
+
+  /** Contact bookkeeping shared by every answer from a follower. */
+  private heardFrom(from: ServerId, seq: number, now: number): Progress | undefined {
+    const pr = this.progress.get(from);
+    if (!pr) return undefined;
     pr.lastContact = now;
     if (pr.heartbeatFailing) {
       pr.heartbeatFailing = false;
-      this.host.event({ kind: 'heartbeat-resumed', peer: m.from });
+      this.host.event({ kind: 'heartbeat-resumed', peer: from });
     }
-    if (m.seq > pr.ackedSeq) {
-      pr.ackedSeq = m.seq;
+    if (seq > pr.ackedSeq) {
+      pr.ackedSeq = seq;
       this.host.roundsAcknowledged();
     }
-    if (m.success) this.onAccepted(m, pr, now);
-    else this.onRejected(m, pr);
+    return pr;
   }
 
   private onAccepted(m: AppendEntriesResponse, pr: Progress, now: number): void {
@@ -139,6 +165,9 @@ export class LeaderReplication {
     if (pr.state === 'probe') {
       if (m.matchIndex >= pr.next - 1) pr.becomeReplicate();
       else pr.probeSent = false; // a heartbeat answered; the probe itself may have been lost
+    } else if (pr.state === 'snapshot' && this.host.log.term(pr.match) !== undefined) {
+      // The follower has caught up to entries we still hold (its snapshot landed): replicate again.
+      pr.becomeProbe(pr.match + 1);
     }
     if (advanced) this.maybeCommit();
     this.sendAppends(m.from, pr);
@@ -180,8 +209,13 @@ export class LeaderReplication {
     while (pr.canSend(cfg.maxInflightAppends) && (pr.next <= last || (pr.state === 'probe' && pr.match < last))) {
       const prevLogIndex = pr.next - 1;
       const prevLogTerm = log.term(prevLogIndex);
-      if (prevLogTerm === undefined) return; // compacted: needs a snapshot (not yet supported)
-      const entries = log.entries(pr.next, last, cfg.maxAppendEntries, cfg.maxAppendBytes);
+      const entries = prevLogTerm === undefined ? [] : log.entries(pr.next, last, cfg.maxAppendEntries, cfg.maxAppendBytes);
+      if (prevLogTerm === undefined || (entries.length === 0 && pr.next <= last)) {
+        // What the follower needs next was compacted away: only a snapshot can bring it up.
+        pr.becomeSnapshot();
+        this.host.event({ kind: 'send-snapshot', peer: id });
+        return;
+      }
       this.host.send({
         type: 'AppendEntries',
         from: this.host.id,

@@ -83,6 +83,15 @@ export class ConfigurationHistory {
     while (this.entries.length > 0 && this.entries.at(-1)!.index >= index) this.entries.pop();
   }
 
+  /**
+   * A snapshot up to `snapshotIndex` was installed: its configuration replaces every one at or
+   * below that index; later ones stay only if the log after the snapshot stayed (`keepAfter`).
+   */
+  installSnapshot(snapshotIndex: number, configurationIndex: number, configuration: Configuration, keepAfter: boolean): void {
+    const after = keepAfter ? this.entries.filter((e) => e.index > snapshotIndex) : [];
+    this.entries = [{ index: configurationIndex, configuration }, ...after];
+  }
+
   /** Drops history older than the newest committed configuration. */
   compact(commitIndex: number): void {
     let keepFrom = 0;

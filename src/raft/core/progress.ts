@@ -1,14 +1,18 @@
 /**
  * The leader's view of one follower (etcd's Progress). In `probe` the leader sends one
  * AppendEntries at a time until it finds where the logs match; in `replicate` it streams
- * entries optimistically, up to a window of messages in flight.
+ * entries optimistically, up to a window of messages in flight; in `snapshot` the entries the
+ * follower needs next were compacted away, so the runtime streams it a snapshot and no
+ * AppendEntries carrying entries go out until that ends (heartbeats continue).
  */
 export class Progress {
   /** Highest index known to match the leader's log. */
   match = 0;
   /** Next index to send. */
   next: number;
-  state: 'probe' | 'replicate' = 'probe';
+  state: 'probe' | 'replicate' | 'snapshot' = 'probe';
+  /** Snapshot: the runtime reported the transfer failed; the next heartbeat falls back to probe. */
+  snapshotFailed = false;
   /** Probe: an AppendEntries is outstanding; wait for its answer (or the next heartbeat). */
   probeSent = false;
   /** Replicate: last index of each AppendEntries in flight, oldest first. */
@@ -35,6 +39,13 @@ export class Progress {
     this.inflight = [];
   }
 
+  becomeSnapshot(): void {
+    this.state = 'snapshot';
+    this.snapshotFailed = false;
+    this.probeSent = false;
+    this.inflight = [];
+  }
+
   becomeReplicate(): void {
     this.state = 'replicate';
     this.next = Math.max(this.next, this.match + 1);
@@ -54,6 +65,7 @@ export class Progress {
   }
 
   canSend(maxInflight: number): boolean {
+    if (this.state === 'snapshot') return false;
     return this.state === 'probe' ? !this.probeSent : this.inflight.length < maxInflight;
   }
 

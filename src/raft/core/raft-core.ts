@@ -5,13 +5,13 @@ import { encodeConfiguration, isVoter, voters } from '../configuration';
 import type { Random } from '../environment';
 import type { LogEntry } from '../log';
 import { LogType } from '../log';
-import type { AppendEntries, RaftMessage, RequestVote, RequestVoteResponse } from '../messages';
+import type { AppendEntries, InstallSnapshot, InstallSnapshotResponse, RaftMessage, RequestVote, RequestVoteResponse } from '../messages';
 import { ConfigurationHistory, applyMembershipChange, type MembershipChange } from './membership';
 import { staleTermRejection, takeAppend, type FollowerHost } from './follower-append';
 import { LeaderReplication } from './leader-replication';
 import { decideVote, tallyVotes } from './votes';
 import type { Progress } from './progress';
-import { RaftLog, type LogReader } from './raft-log';
+import { RaftLog, type InstallOutcome, type LogReader, type SnapshotPoint } from './raft-log';
 import { ReadIndexQueue } from './read-index';
 import type { CoreEvent, HardState, ReadFailure, ReadState, Ready, Role, SoftState } from './ready';
 
@@ -20,8 +20,10 @@ export interface CoreOptions {
   readonly log: LogReader;
   readonly hardState: HardState;
   readonly configurations: ConfigurationHistory;
-  /** What the FSM has already applied (a persistent FSM): those entries are committed. */
+  /** What the FSM has already applied (a persistent FSM, or a restored snapshot): committed. */
   readonly appliedIndex: number;
+  /** The newest snapshot, with the log already made consistent with it. */
+  readonly snapshot?: SnapshotPoint;
   readonly random: Random;
   readonly now: number;
   readonly bugs?: BugSwitches;
@@ -80,8 +82,8 @@ export class RaftCore {
     this.term = options.hardState.term;
     this.votedFor = options.hardState.votedFor;
     this.configs = options.configurations;
-    this.log = new RaftLog(options.log, LOG_CACHE_ENTRIES);
-    this.log.commitIndex = Math.min(options.appliedIndex, this.log.lastIndex());
+    this.log = new RaftLog(options.log, LOG_CACHE_ENTRIES, options.snapshot);
+    this.log.commitIndex = Math.min(Math.max(options.appliedIndex, options.snapshot?.index ?? 0), this.log.lastIndex());
     this.applyHandedOut = this.log.commitIndex;
     this.applied = this.log.commitIndex;
     this.reportedSoft = this.softState();
@@ -133,6 +135,11 @@ export class RaftCore {
 
   isTransferring(): boolean {
     return this.transfer !== undefined;
+  }
+
+  /** The leader's current round, carried by snapshot chunks as by AppendEntries. */
+  leaderSeq(): number {
+    return this.leader.seq;
   }
 
   peerProgress(): ReadonlyMap<ServerId, Progress> {
@@ -247,6 +254,32 @@ export class RaftCore {
     if (this.role === 'leader') this.leader.maybeCommit();
   }
 
+  /**
+   * A snapshot received from `m.from` is durable here: install it into the log (Figure 13 rule 7)
+   * and answer once that is durable too. Returns whether the FSM must be restored from it (not
+   * when our commit index already covers it).
+   */
+  installSnapshot(m: InstallSnapshot): InstallOutcome {
+    const outcome = this.log.installSnapshot({ index: m.lastIndex, term: m.lastTerm }, this.bugs.installSnapshotKeepsConflictingLog);
+    if (outcome !== 'stale') {
+      this.configs.installSnapshot(m.lastIndex, m.configurationIndex, m.configuration, outcome === 'kept');
+      this.applyHandedOut = Math.max(this.applyHandedOut, m.lastIndex);
+      this.events.push({ kind: 'configuration', configuration: this.configs.latest(), index: this.configs.latestIndex() });
+    }
+    this.send(this.snapshotResponse(m, m.size, true));
+    return outcome;
+  }
+
+  /** Leader: the snapshot stream to `peer` failed; it is retried from the next heartbeat. */
+  snapshotFailed(peer: ServerId): void {
+    if (this.role === 'leader') this.leader.snapshotFailed(peer);
+  }
+
+  /** A local snapshot covers entries up to `through`: drop them from the log. */
+  compactLog(through: number): void {
+    this.log.compact(Math.min(through, this.log.commitIndex, this.log.persistedIndex(), this.applied));
+  }
+
   step(m: RaftMessage, now: number): void {
     if (m.to !== this.id) return;
     if (m.term > this.term) {
@@ -261,12 +294,14 @@ export class RaftCore {
       } else if (m.type === 'RequestVoteResponse' && m.preVote && m.granted) {
         // A granted pre-vote carries the term we asked about; nobody changed term.
       } else {
-        this.becomeFollower(m.term, m.type === 'AppendEntries' ? m.from : undefined, now);
+        const fromLeader = m.type === 'AppendEntries' || m.type === 'InstallSnapshot';
+        this.becomeFollower(m.term, fromLeader ? m.from : undefined, now);
       }
     } else if (m.term < this.term) {
       // Tell a stale leader or candidate our term so it steps down; ignore stale answers.
       if (m.type === 'AppendEntries') this.send(staleTermRejection(this.followerHost, m));
       else if (m.type === 'RequestVote') this.reply(m, false, this.term);
+      else if (m.type === 'InstallSnapshot') this.send(this.snapshotResponse(m, 0, false));
       return;
     }
     switch (m.type) {
@@ -284,6 +319,15 @@ export class RaftCore {
         break;
       case 'TimeoutNow':
         if (this.role === 'follower' && isVoter(this.configs.latest(), this.id)) this.campaign(now, false, true);
+        break;
+      case 'InstallSnapshot':
+        this.leaderContact(m.from, now);
+        this.events.push({ kind: 'snapshot-chunk', message: m });
+        break;
+      case 'InstallSnapshotResponse':
+        if (this.role !== 'leader') break;
+        this.leader.onSnapshotResponse(m, now);
+        this.events.push({ kind: 'snapshot-response', message: m });
         break;
     }
   }
@@ -485,11 +529,30 @@ export class RaftCore {
 
   // ---- follower replication --------------------------------------------------------------
 
-  private handleAppend(m: AppendEntries, now: number): void {
-    if (this.role !== 'follower') this.becomeFollower(this.term, m.from, now);
-    this.leaderId = m.from;
+  /** A message from the current term's leader: follow it and hold off elections. */
+  private leaderContact(leader: ServerId, now: number): void {
+    if (this.role !== 'follower') this.becomeFollower(this.term, leader, now);
+    this.leaderId = leader;
     this.lastLeaderContact = now;
     this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
+  }
+
+  private snapshotResponse(m: InstallSnapshot, nextOffset: number, installed: boolean): InstallSnapshotResponse {
+    return {
+      type: 'InstallSnapshotResponse',
+      from: this.id,
+      to: m.from,
+      term: this.term,
+      snapshotId: m.snapshotId,
+      nextOffset,
+      installed,
+      lastIndex: m.lastIndex,
+      seq: m.seq,
+    };
+  }
+
+  private handleAppend(m: AppendEntries, now: number): void {
+    this.leaderContact(m.from, now);
     const outcome = takeAppend(this.followerHost, m);
     if (outcome.configurationChanged) {
       this.events.push({ kind: 'configuration', configuration: this.configs.latest(), index: this.configs.latestIndex() });

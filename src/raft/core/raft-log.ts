@@ -10,15 +10,32 @@ export interface LogReader {
 
 /** What the runtime must write before acknowledging anything that depends on it. */
 export interface LogWrite {
+  /** Delete every stored entry up to this index (compaction behind a snapshot), first. */
+  compactThrough?: number | undefined;
   /** Delete every stored entry from this index on, before storing `entries`. */
   truncateFrom: number | undefined;
   entries: LogEntry[];
 }
 
+/** The (index, term) of the last entry a snapshot covers. */
+export interface SnapshotPoint {
+  readonly index: number;
+  readonly term: number;
+}
+
+/**
+ * What installing a snapshot did to the log: `stale` (it covers nothing beyond our commit index:
+ * nothing changes), `kept` (our entry at its last index has its term: the suffix after it
+ * stays), `wiped` (that entry conflicts or is missing: the whole log goes, Figure 13 rule 7).
+ */
+export type InstallOutcome = 'stale' | 'kept' | 'wiped';
+
 /**
  * The core's view of the log: durable entries in the store, plus an in-memory tail that holds
  * every entry not yet durable and a cache of the most recent durable ones (the hot tail that
  * replication and commit checks read). Entries below `tailOffset` are durable in the store.
+ * Entries at or below `floor` are compacted (covered by a snapshot) and never read, even while
+ * their deletion is still being written; only the floor's term is remembered.
  *
  * Writes are handed to the runtime in order (`takeWrite`) and acknowledged back
  * (`markPersisted`); an acknowledgement counts only if the entry it names is still in the log
@@ -32,31 +49,45 @@ export class RaftLog {
   /** Every entry at or below this index has been handed to the runtime for writing. */
   private handedOut: number;
   private pendingTruncate: number | undefined;
-  /** The snapshot the log starts after (issue 3); 0/0 when none. */
-  private snapshotIndex = 0;
-  private snapshotTerm = 0;
+  private pendingCompact: number | undefined;
+  /** Entries at or below are compacted away; `floorTerm` is the term at `floor` when known. */
+  private floor: number;
+  private floorTerm: number | undefined;
   commitIndex = 0;
 
+  /**
+   * `snapshot`: the newest snapshot, if any; the runtime has already made the store consistent
+   * with it (the store is empty, starts right after it, or holds its last entry with its term).
+   */
   constructor(
     private readonly store: LogReader,
     private readonly cacheEntries: number,
+    snapshot?: SnapshotPoint,
   ) {
-    const last = store.lastIndex();
+    const storeFirst = store.firstIndex();
+    const storeLast = store.lastIndex();
+    if (storeLast === 0) {
+      this.floor = snapshot?.index ?? 0;
+      this.floorTerm = snapshot?.term ?? 0;
+    } else {
+      this.floor = storeFirst - 1;
+      this.floorTerm = this.floor === 0 ? 0 : this.floor === snapshot?.index ? snapshot.term : undefined;
+    }
+    const last = Math.max(storeLast, this.floor);
     this.tailOffset = last + 1;
     this.persisted = last;
     this.handedOut = last;
     // Warm the cache with the newest entries so the first replication rounds stay in memory.
-    const first = Math.max(store.firstIndex(), last - Math.min(cacheEntries, 1024) + 1);
-    if (last > 0 && first <= last) {
+    const first = Math.max(this.floor + 1, last - Math.min(cacheEntries, 1024) + 1);
+    if (storeLast > 0 && first <= last) {
       this.tail = store.getLogs(first, last);
       this.tailOffset = first;
     }
   }
 
+  /** The first index whose entry may be read (everything before is compacted). */
   firstIndex(): number {
-    const first = this.store.firstIndex();
-    if (first > 0) return Math.min(first, this.tailOffset);
-    return this.tail.length > 0 ? this.tailOffset : this.snapshotIndex + 1;
+    return this.floor + 1;
   }
 
   lastIndex(): number {
@@ -74,14 +105,14 @@ export class RaftLog {
   /** Term of the entry at `index`, 0 for index 0, undefined when absent or compacted. */
   term(index: number): number | undefined {
     if (index === 0) return 0;
-    if (index === this.snapshotIndex) return this.snapshotTerm;
-    if (index > this.lastIndex() || index < 0) return undefined;
+    if (index === this.floor) return this.floorTerm;
+    if (index > this.lastIndex() || index < this.floor) return undefined;
     if (index >= this.tailOffset) return this.tail[index - this.tailOffset]!.term;
     return this.store.getLog(index)?.term;
   }
 
   entry(index: number): LogEntry | undefined {
-    if (index > this.lastIndex() || index <= 0) return undefined;
+    if (index > this.lastIndex() || index <= this.floor) return undefined;
     if (index >= this.tailOffset) return this.tail[index - this.tailOffset];
     return this.store.getLog(index);
   }
@@ -102,7 +133,7 @@ export class RaftLog {
    */
   entries(from: number, to: number, maxEntries: number, maxBytes: number): LogEntry[] {
     const last = Math.min(to, this.lastIndex(), from + maxEntries - 1);
-    if (from > last) return [];
+    if (from > last || from <= this.floor) return [];
     const out: LogEntry[] = [];
     let bytes = 0;
     let i = from;
@@ -129,7 +160,7 @@ export class RaftLog {
    * decrease along a log, so this is a binary search over a few store reads.
    */
   lastIndexWithTermAtMost(index: number, term: number): number {
-    let lo = this.firstIndex() - 1; // lo: an index known to satisfy (the snapshot or 0)
+    let lo = this.floor; // lo: an index known to satisfy (the compaction point or 0)
     let hi = Math.min(index, this.lastIndex());
     if ((this.term(hi) ?? 0) <= term) return hi;
     while (hi - lo > 1) {
@@ -181,20 +212,63 @@ export class RaftLog {
     this.pendingTruncate = Math.min(this.pendingTruncate ?? Infinity, index);
   }
 
+  /**
+   * A snapshot covering everything up to `point` is durable here (Figure 13 rules 6 and 7): if
+   * our entry at its last index has its term, the entries after it stay; otherwise the whole log
+   * goes. Either way the snapshot's entries count as committed and durable. `keepWithoutTermCheck`
+   * is the test-only bug that keeps a conflicting log.
+   */
+  installSnapshot(point: SnapshotPoint, keepWithoutTermCheck = false): InstallOutcome {
+    if (point.index <= this.commitIndex) return 'stale';
+    const matches = this.term(point.index) === point.term || (keepWithoutTermCheck && point.index <= this.lastIndex());
+    this.commitIndex = point.index;
+    if (matches) return 'kept';
+    // Delete every stored entry (the writer starts at the store's first index).
+    this.pendingTruncate = 1;
+    this.pendingCompact = undefined;
+    this.tail = [];
+    this.tailOffset = point.index + 1;
+    this.floor = point.index;
+    this.floorTerm = point.term;
+    this.persisted = point.index;
+    this.handedOut = point.index;
+    return 'wiped';
+  }
+
+  /**
+   * Drops entries up to `through` (a snapshot covers them). Only committed, durable entries may
+   * go; the term at the new floor is remembered so replication can still start right after it.
+   */
+  compact(through: number): void {
+    if (through <= this.floor) return;
+    if (through > this.commitIndex || through > this.persisted) {
+      throw new Error(`refusing to compact through ${through} (commit ${this.commitIndex}, persisted ${this.persisted})`);
+    }
+    this.floorTerm = this.term(through);
+    this.floor = through;
+    if (through >= this.tailOffset) {
+      this.tail = this.tail.slice(through - this.tailOffset + 1);
+      this.tailOffset = through + 1;
+    }
+    this.pendingCompact = Math.max(this.pendingCompact ?? 0, through);
+  }
+
   hasWriteToHandOut(): boolean {
-    return this.pendingTruncate !== undefined || this.handedOut < this.lastIndex();
+    return this.pendingTruncate !== undefined || this.pendingCompact !== undefined || this.handedOut < this.lastIndex();
   }
 
   /** The next write for the runtime: a pending truncation plus every entry not yet handed out. */
   takeWrite(): LogWrite | undefined {
     const last = this.lastIndex();
-    if (this.pendingTruncate === undefined && this.handedOut >= last) return undefined;
+    if (!this.hasWriteToHandOut()) return undefined;
     const from = this.handedOut + 1;
     const write: LogWrite = {
       truncateFrom: this.pendingTruncate,
       entries: from <= last ? this.tail.slice(from - this.tailOffset) : [],
     };
+    if (this.pendingCompact !== undefined) write.compactThrough = this.pendingCompact;
     this.pendingTruncate = undefined;
+    this.pendingCompact = undefined;
     this.handedOut = last;
     return write;
   }

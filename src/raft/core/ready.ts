@@ -1,6 +1,6 @@
 import type { Configuration, ServerId } from '../configuration';
 import type { LogEntry } from '../log';
-import type { RaftMessage } from '../messages';
+import type { InstallSnapshot, InstallSnapshotResponse, RaftMessage } from '../messages';
 import type { LogWrite } from './raft-log';
 
 export type Role = 'follower' | 'candidate' | 'leader';
@@ -22,7 +22,13 @@ export type CoreEvent =
   | { readonly kind: 'heartbeat-failed'; readonly peer: ServerId; readonly lastContactMs: number }
   | { readonly kind: 'heartbeat-resumed'; readonly peer: ServerId }
   | { readonly kind: 'configuration'; readonly configuration: Configuration; readonly index: number }
-  | { readonly kind: 'transfer-finished'; readonly ok: boolean; readonly reason?: string };
+  | { readonly kind: 'transfer-finished'; readonly ok: boolean; readonly reason?: string }
+  /** Leader: `peer` needs entries that were compacted away; stream it the newest snapshot. */
+  | { readonly kind: 'send-snapshot'; readonly peer: ServerId }
+  /** Leader: a follower answered a snapshot chunk (flow control for the stream). */
+  | { readonly kind: 'snapshot-response'; readonly message: InstallSnapshotResponse }
+  /** Follower: a chunk from the current leader, to be written to the snapshot being received. */
+  | { readonly kind: 'snapshot-chunk'; readonly message: InstallSnapshot };
 
 /** A read index that a quorum confirmed: serve the read once applied >= index. */
 export interface ReadState {

@@ -123,6 +123,7 @@ export class FileSnapshotSink implements SnapshotSink {
       configurationIndex: this.params.configurationIndex,
       size: this.size,
       checksum: crc32Hex(this.crc),
+      crc32: this.crc >>> 0,
       createdAtMs: this.params.createdAtMs,
     };
     await writeFileDurably(path.join(this.tempDir, META_FILE), encodeMeta(meta));

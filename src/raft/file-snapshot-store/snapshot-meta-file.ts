@@ -100,6 +100,7 @@ export function decodeMeta(bytes: Uint8Array, expectedId: string): FileSnapshotM
       configurationIndex: field(parsed, 'configurationIndex', isCount, 'a count'),
       size: field(parsed, 'size', isCount, 'a count'),
       checksum: checksum.value,
+      crc32: parseInt(checksum.value, 16),
       createdAtMs: field(parsed, 'createdAtMs', isCount, 'a count'),
     };
     stored = field(parsed, 'metaChecksum', isString, 'a string');

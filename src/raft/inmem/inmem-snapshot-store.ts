@@ -176,7 +176,7 @@ class InmemSnapshotSink implements SnapshotSink {
     /** The store's epoch at creation; once crash() bumps it, this sink's process is dead and nothing it does may reach the disk. */
     private readonly epoch: number,
     private readonly seq: number,
-    private readonly fields: Omit<SnapshotMeta, 'id' | 'size'>,
+    private readonly fields: Omit<SnapshotMeta, 'id' | 'size' | 'crc32'>,
   ) {
     // hashicorp's `<term>-<index>-<time>`, with a sequence number for the time (determinism).
     this.id = `${fields.term}-${fields.index}-${seq}`;
@@ -202,7 +202,7 @@ class InmemSnapshotSink implements SnapshotSink {
     this.state = 'closing';
     const data = Buffer.concat(this.chunks, this.size);
     this.chunks = [];
-    const meta: SnapshotMeta = { id: this.id, ...this.fields, size: this.size };
+    const meta: SnapshotMeta = { id: this.id, ...this.fields, size: this.size, crc32: this.crc >>> 0 };
     this.host.release(this, false);
     this.closing = this.host.commit({ meta, seq: this.seq, data, checksum: this.crc >>> 0, corrupted: false });
     return this.closing;

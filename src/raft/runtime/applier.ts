@@ -2,13 +2,23 @@ import type { FSM } from '../fsm';
 import type { LogEntry } from '../log';
 import { LogType } from '../log';
 
+/** Work that must run between two batches, with the FSM to itself (capture a snapshot, restore one). */
+interface ExclusiveTask {
+  readonly run: () => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type QueueItem = { readonly entries: LogEntry[] } | { readonly task: ExclusiveTask };
+
 /**
  * Hands committed entries to the FSM in order, one batch at a time, and reports each applied
  * batch with its results. An FSM that throws has broken its contract (apply must be total):
- * the error is reported as fatal and nothing more is applied.
+ * the error is reported as fatal and nothing more is applied. Exclusive tasks run in queue
+ * order between batches, so a snapshot sees exactly the entries applied before it.
  */
 export class Applier<R> {
-  private queue: LogEntry[][] = [];
+  private queue: QueueItem[] = [];
   private running = false;
   private stopped = false;
 
@@ -20,12 +30,22 @@ export class Applier<R> {
 
   enqueue(entries: LogEntry[]): void {
     if (this.stopped || entries.length === 0) return;
-    this.queue.push(entries);
+    this.queue.push({ entries });
     if (!this.running) void this.run();
+  }
+
+  /** Runs `task` once every batch enqueued before it is applied, before any enqueued after it. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (this.stopped) return Promise.reject(new Error('the applier is stopped'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ task: { run: task, resolve: resolve as (value: unknown) => void, reject } });
+      if (!this.running) void this.run();
+    });
   }
 
   stop(): void {
     this.stopped = true;
+    for (const item of this.queue) if ('task' in item) item.task.reject(new Error('the applier stopped'));
     this.queue = [];
   }
 
@@ -33,10 +53,15 @@ export class Applier<R> {
     this.running = true;
     try {
       while (this.queue.length > 0 && !this.stopped) {
-        const batch = this.queue.shift()!;
-        const results = await this.applyBatch(batch);
+        const item = this.queue.shift()!;
+        if ('task' in item) {
+          // A failed task is its caller's to handle; the FSM itself is still sound.
+          await item.task.run().then(item.task.resolve, item.task.reject);
+          continue;
+        }
+        const results = await this.applyBatch(item.entries);
         if (this.stopped) break;
-        this.onApplied(batch, results);
+        this.onApplied(item.entries, results);
       }
     } catch (error) {
       this.stopped = true;

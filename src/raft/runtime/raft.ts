@@ -25,15 +25,18 @@ import type { LogEntry } from '../log';
 import { LogType } from '../log';
 import type { LogStore, StableStore } from '../log-store';
 import type { RaftMessage } from '../messages';
-import type { SnapshotStore } from '../snapshot-store';
+import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
 import type { Transport } from '../transport';
 import { AddressBook } from './address-book';
+import { AppliedPointTracker, type AppliedPoint } from './applied-point';
 import { Applier } from './applier';
 import { loadHardState } from './hard-state-codec';
 import { loadConfigurations } from './load-configurations';
 import { StorageWriter, type PersistDone } from './storage-writer';
 import { DeadlineSweep } from './deadline-sweep';
 import { PendingReads } from './pending-reads';
+import { Snapshots } from './snapshots';
+import { startFromSnapshot, type StartState } from './start-from-snapshot';
 import { createWaiter, type WaitOptions, type Waiter } from './waiters';
 
 export interface RaftOptions<R> {
@@ -41,6 +44,7 @@ export interface RaftOptions<R> {
   readonly fsm: FSM<R>;
   readonly logStore: LogStore;
   readonly stableStore: StableStore;
+  /** Where snapshots are kept. Without one the node never snapshots nor compacts its log. */
   readonly snapshotStore?: SnapshotStore;
   readonly transport: Transport;
   readonly clock?: Clock;
@@ -67,6 +71,10 @@ export interface RaftStats {
   readonly voters: number;
   readonly pendingApplies: number;
   readonly pendingReads: number;
+  /** Index of the newest snapshot taken or installed here (0: none). */
+  readonly snapshotIndex: number;
+  /** Snapshot transfers to followers under way. */
+  readonly snapshotsSending: number;
 }
 
 interface PendingApply<R> {
@@ -92,6 +100,8 @@ export class Raft<R = unknown> {
   private readonly transport: Transport;
   private readonly storage: StorageWriter;
   private readonly applier: Applier<R>;
+  private readonly appliedPoint: AppliedPointTracker;
+  private readonly snapshots: Snapshots<R> | undefined;
   private readonly emitter = new RaftEventEmitter();
   private readonly addresses: AddressBook;
   private readonly pendingApplies = new Map<number, PendingApply<R>>();
@@ -106,21 +116,25 @@ export class Raft<R = unknown> {
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
 
-  private constructor(options: RaftOptions<R>) {
-    this.cfg = validateConfig(options.config);
+  private constructor(options: RaftOptions<R>, cfg: Config, start: StartState) {
+    this.cfg = cfg;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? silentLogger;
     this.schedule = options.scheduler ?? ((cb) => setImmediate(cb));
     this.transport = options.transport;
     const bugs = options.testOnlyBugs ?? {};
-    this.appliedIndex = Math.min(options.fsm.appliedIndex?.() ?? 0, options.logStore.lastIndex());
+    const random = options.random ?? systemRandom;
+    const snapshot = start.snapshot;
+    this.appliedIndex = start.applied.index;
+    this.appliedPoint = new AppliedPointTracker(start.applied);
     this.core = new RaftCore({
       config: this.cfg,
       log: options.logStore,
       hardState: loadHardState(options.stableStore),
-      configurations: loadConfigurations(options.logStore),
+      configurations: loadConfigurations(options.logStore, snapshot),
       appliedIndex: this.appliedIndex,
-      random: options.random ?? systemRandom,
+      snapshot: snapshot ? { index: snapshot.index, term: snapshot.term } : undefined,
+      random,
       now: this.clock.now(),
       bugs,
     });
@@ -138,26 +152,56 @@ export class Raft<R = unknown> {
       (entries, results) => this.onApplied(entries, results),
       (e) => this.fatal('FSM apply threw', e),
     );
+    const store = options.snapshotStore;
+    this.snapshots =
+      store &&
+      new Snapshots(
+        {
+          cfg: this.cfg,
+          fsm: options.fsm,
+          store,
+          applier: this.applier,
+          core: this.core,
+          appliedPoint: this.appliedPoint,
+          clock: this.clock,
+          random,
+          logger: this.logger,
+          send: (m) => this.sendAll([m]),
+          scheduleFlush: () => this.scheduleFlush(),
+          restored: (point) => this.onRestored(point),
+          fatal: (what, error) => this.fatal(what, error),
+        },
+        snapshot?.index ?? 0,
+      );
     // The sweep holds only indexes, so settled applies are not kept alive until their deadline.
     this.applyDeadlines = new DeadlineSweep(this.clock, (index) => {
       const pending = this.pendingApplies.get(index);
       if (pending?.deadline !== undefined && pending.deadline <= this.clock.now()) pending.waiter.expire();
     });
     this.transport.setHandler((m, fromAddress) => this.onMessage(m, fromAddress));
+    this.snapshots?.start();
     this.armTimer();
   }
 
-  /** Opens a node over its stores (restoring term, vote, log and membership) and starts it. */
+  /**
+   * Opens a node over its stores and starts it: restores the FSM from the newest snapshot (unless
+   * a persistent FSM already holds it), then term, vote, log and membership.
+   */
   static async create<R>(options: RaftOptions<R>): Promise<Raft<R>> {
-    const raft = new Raft(options);
+    const cfg = validateConfig(options.config);
+    const logger = options.logger ?? silentLogger;
+    const start = await startFromSnapshot(options.fsm, options.logStore, options.snapshotStore, logger);
+    const raft = new Raft(options, cfg, start);
     raft.logger.info('raft started', {
       id: raft.cfg.localId,
       term: raft.core.currentTerm(),
+      firstIndex: raft.core.log.firstIndex(),
       lastIndex: raft.core.log.lastIndex(),
       appliedIndex: raft.appliedIndex,
+      snapshotIndex: start.snapshot?.index ?? 0,
       servers: raft.core.configuration().servers.length,
     });
-    return Promise.resolve(raft);
+    return raft;
   }
 
   // ---- public surface ---------------------------------------------------------------------
@@ -230,6 +274,16 @@ export class Raft<R = unknown> {
     return this.changeMembership({ kind: 'remove-server', id }, options);
   }
 
+  /**
+   * Takes a snapshot now and compacts the log behind it (hashicorp's Snapshot). Resolves with the
+   * newest snapshot's meta: an earlier one when nothing was applied since it.
+   */
+  snapshot(): Promise<SnapshotMeta | undefined> {
+    if (this.stopped) return Promise.reject(new ShutdownError());
+    if (!this.snapshots) return Promise.reject(new RaftError('no-snapshot-store', 'this node has no snapshot store', 'not-applied'));
+    return this.snapshots.take();
+  }
+
   /** Hands leadership to `target` (or the most up-to-date voter); resolves once it leads. */
   transferLeadership(target?: ServerId, options: WaitOptions = {}): Promise<void> {
     this.ensureRunning();
@@ -281,6 +335,8 @@ export class Raft<R = unknown> {
       voters: this.core.configuration().servers.filter((s) => s.suffrage === 'voter').length,
       pendingApplies: this.pendingApplies.size,
       pendingReads: this.pendingReads.size,
+      snapshotIndex: this.snapshots?.lastSnapshotIndex ?? 0,
+      snapshotsSending: this.snapshots?.sending ?? 0,
     };
   }
 
@@ -304,6 +360,7 @@ export class Raft<R = unknown> {
     this.timer?.cancel();
     this.transport.setHandler(() => {});
     this.applier.stop();
+    this.snapshots?.stop();
     this.applyDeadlines.stop();
     const idle = this.storage.whenIdle();
     this.storage.stop();
@@ -441,9 +498,19 @@ export class Raft<R = unknown> {
       if (pending.term === e.term) pending.waiter.settle(results[i]);
       else pending.waiter.fail(new LeadershipLostError('not-applied'));
     }
+    this.appliedPoint.applied(entries);
     this.appliedIndex = entries.at(-1)!.index;
     this.core.appliedTo(this.appliedIndex);
     this.applyDeadlines.dropSettled((index) => this.pendingApplies.has(index));
+    this.pendingReads.applied(this.appliedIndex);
+    this.scheduleFlush();
+  }
+
+  /** The FSM was replaced by a received snapshot's state. */
+  private onRestored(point: AppliedPoint): void {
+    if (this.stopped) return;
+    this.appliedIndex = Math.max(this.appliedIndex, point.index);
+    this.core.appliedTo(this.appliedIndex);
     this.pendingReads.applied(this.appliedIndex);
     this.scheduleFlush();
   }
@@ -455,6 +522,7 @@ export class Raft<R = unknown> {
       this.logger.info('role changed', { id: this.cfg.localId, role: next.role, term: next.term });
       this.emitter.emit('role-changed', { role: next.role, term: next.term });
       if (prev.role === 'leader') {
+        this.snapshots?.leadershipLost();
         // Entries still uncommitted may yet commit under the next leader: outcome unknown.
         for (const [, p] of this.pendingApplies) p.waiter.fail(new LeadershipLostError('unknown'));
         this.pendingApplies.clear();
@@ -474,6 +542,7 @@ export class Raft<R = unknown> {
   }
 
   private onCoreEvent(e: CoreEvent): void {
+    if (this.snapshots?.onEvent(e)) return;
     switch (e.kind) {
       case 'heartbeat-failed':
         this.logger.warn('heartbeat failing', { peer: e.peer, lastContactMs: e.lastContactMs });
@@ -497,7 +566,11 @@ export class Raft<R = unknown> {
   private onConfiguration(configuration: Configuration): void {
     const { added, removed } = this.addresses.adopt(configuration);
     for (const server of added) if (server.id !== this.cfg.localId) this.emitter.emit('peer-added', { server });
-    for (const id of removed) if (id !== this.cfg.localId) this.emitter.emit('peer-removed', { id });
+    for (const id of removed) {
+      if (id === this.cfg.localId) continue;
+      this.snapshots?.peerRemoved(id);
+      this.emitter.emit('peer-removed', { id });
+    }
   }
 
   private armTimer(): void {

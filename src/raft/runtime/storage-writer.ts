@@ -97,6 +97,8 @@ export class StorageWriter {
     const log = batch.log;
     if (!log) return;
     const writes: Promise<void>[] = [];
+    // Compaction: the stores skip indexes they do not hold, so the range may start at 1.
+    if (log.compactThrough !== undefined) writes.push(this.logs.deleteRange(1, log.compactThrough));
     if (log.truncateFrom !== undefined && log.truncateFrom <= this.writtenLast) {
       writes.push(this.logs.deleteRange(log.truncateFrom, this.writtenLast));
       this.writtenLast = log.truncateFrom - 1;
@@ -121,6 +123,7 @@ function mergeBatches(batches: PersistBatch[]): PersistBatch {
   if (batches.length === 1) return batches[0]!;
   let hardState: HardState | undefined;
   let truncateFrom: number | undefined;
+  let compactThrough: number | undefined;
   let entries: LogEntry[] = [];
   let hasLog = false;
   const after: RaftMessage[] = [];
@@ -128,6 +131,7 @@ function mergeBatches(batches: PersistBatch[]): PersistBatch {
     if (b.hardState) hardState = b.hardState;
     if (b.log) {
       hasLog = true;
+      if (b.log.compactThrough !== undefined) compactThrough = Math.max(compactThrough ?? 0, b.log.compactThrough);
       if (b.log.truncateFrom !== undefined) {
         const cut = b.log.truncateFrom;
         entries = entries.filter((e) => e.index < cut);
@@ -137,5 +141,5 @@ function mergeBatches(batches: PersistBatch[]): PersistBatch {
     }
     after.push(...b.after);
   }
-  return { hardState, log: hasLog ? { truncateFrom, entries } : undefined, after };
+  return { hardState, log: hasLog ? { compactThrough, truncateFrom, entries } : undefined, after };
 }

@@ -1,3 +1,4 @@
+import * as zlib from 'node:zlib';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Configuration } from '../../../src/raft/configuration';
@@ -58,7 +59,8 @@ test('round trip: chunks are copied on write, read back in readChunkBytes pieces
   await sink.close();
 
   const [meta] = await store.list();
-  assert.deepEqual(meta, { id: sink.id, index: 10, term: 2, configuration: CONFIG, configurationIndex: 3, size: 11 });
+  const crc32 = zlib.crc32(Buffer.concat([bytes(6, 1), bytes(5, 2)]));
+  assert.deepEqual(meta, { id: sink.id, index: 10, term: 2, configuration: CONFIG, configurationIndex: 3, size: 11, crc32 });
   const { data, sizes } = await readAll(store, sink.id);
   assert.deepEqual(sizes, [4, 4, 3]);
   assert.deepEqual(data, Buffer.concat([bytes(6, 1), bytes(5, 2)]));

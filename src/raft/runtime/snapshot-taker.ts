@@ -1,0 +1,124 @@
+import type { Config } from '../config';
+import type { Clock, Logger, Random, TimerHandle } from '../environment';
+import type { FSM, FSMSnapshot } from '../fsm';
+import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
+import type { AppliedPoint } from './applied-point';
+import type { Applier } from './applier';
+
+export interface SnapshotTakerHost<R> {
+  readonly cfg: Config;
+  readonly fsm: FSM<R>;
+  readonly store: SnapshotStore;
+  readonly applier: Applier<R>;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  /** The FSM's applied point; read between batches, so it is exactly what fsm.snapshot() sees. */
+  appliedPoint(): AppliedPoint;
+  lastLogIndex(): number;
+  /** Drops log entries up to `index` (the core clamps to what is committed, durable and applied). */
+  compact(index: number): void;
+}
+
+/**
+ * Takes snapshots: every SnapshotInterval (randomised, so a cluster's nodes do not all snapshot at
+ * once) when at least SnapshotThreshold entries were applied since the last one, and on demand.
+ * The FSM captures a point-in-time view between two apply batches; writing it out runs off the
+ * apply path while applies continue. Then the log is compacted up to
+ * min(snapshot index, last index - TrailingLogs), and never past what the FSM has durably applied.
+ */
+export class SnapshotTaker<R> {
+  private lastIndex: number;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: TimerHandle | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly host: SnapshotTakerHost<R>,
+    lastSnapshotIndex: number,
+  ) {
+    this.lastIndex = lastSnapshotIndex;
+  }
+
+  /** Index of the newest snapshot taken or installed here. */
+  get lastSnapshotIndex(): number {
+    return this.lastIndex;
+  }
+
+  start(): void {
+    this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+  }
+
+  /** A snapshot received from the leader was installed. */
+  installed(index: number): void {
+    this.lastIndex = Math.max(this.lastIndex, index);
+  }
+
+  /**
+   * Takes a snapshot now (after any already running). Resolves with the newest snapshot's meta,
+   * which is an earlier one when nothing was applied since it, or undefined when there is none.
+   */
+  take(): Promise<SnapshotMeta | undefined> {
+    const run = this.chain.then(() => this.takeNow());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    const { cfg, random, clock } = this.host;
+    const delay = cfg.snapshotIntervalMs + Math.floor(random.next() * cfg.snapshotIntervalMs);
+    this.timer = clock.setTimer(delay, () => {
+      if (this.stopped) return;
+      if (this.host.appliedPoint().index - this.lastIndex >= cfg.snapshotThreshold) {
+        this.take().then(
+          () => this.arm(),
+          (error: unknown) => {
+            if (!this.stopped) this.host.logger.error('snapshot failed', { error: String(error) });
+            this.arm();
+          },
+        );
+      } else {
+        this.arm();
+      }
+    });
+  }
+
+  private async takeNow(): Promise<SnapshotMeta | undefined> {
+    if (this.stopped) throw new Error('snapshots stopped');
+    const { store, applier, fsm, logger } = this.host;
+    const captured = await applier.exclusive(async (): Promise<{ point: AppliedPoint; view: FSMSnapshot } | undefined> => {
+      const point = this.host.appliedPoint();
+      if (point.index <= this.lastIndex) return undefined;
+      return { point, view: await fsm.snapshot() };
+    });
+    if (captured === undefined) return (await store.list())[0];
+    const { point, view } = captured;
+    const started = this.host.clock.now();
+    let meta: SnapshotMeta | undefined;
+    try {
+      const sink = await store.create(point.index, point.term, point.configuration, point.configurationIndex);
+      try {
+        await view.persist((chunk) => sink.write(chunk));
+        await sink.close();
+      } catch (error) {
+        await sink.cancel().catch(() => undefined);
+        throw error;
+      }
+      meta = (await store.list()).find((m) => m.id === sink.id);
+    } finally {
+      view.release();
+    }
+    this.lastIndex = Math.max(this.lastIndex, point.index);
+    const durable = fsm.appliedIndex?.() ?? Infinity;
+    const compactTo = Math.min(point.index, this.host.lastLogIndex() - this.host.cfg.trailingLogs, durable);
+    if (compactTo > 0) this.host.compact(compactTo);
+    logger.info('snapshot taken', { index: point.index, term: point.term, size: meta?.size, ms: this.host.clock.now() - started, compactTo });
+    return meta;
+  }
+}

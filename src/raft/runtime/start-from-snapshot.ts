@@ -1,0 +1,82 @@
+import type { Configuration } from '../configuration';
+import { decodeConfiguration, emptyConfiguration } from '../configuration';
+import type { Logger } from '../environment';
+import { CorruptionError } from '../errors';
+import type { FSM } from '../fsm';
+import { LogType } from '../log';
+import type { LogStore } from '../log-store';
+import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
+import type { AppliedPoint } from './applied-point';
+
+export interface StartState {
+  /** The newest usable snapshot; the log store is consistent with it. */
+  readonly snapshot: SnapshotMeta | undefined;
+  /** What the FSM holds now (restored from the snapshot, or persisted by the FSM itself). */
+  readonly applied: AppliedPoint;
+}
+
+/**
+ * Brings a restarting node's FSM and log in line with its newest snapshot. The FSM is restored
+ * from the newest snapshot that passes its checksum, unless the FSM is persistent and already
+ * holds it (its applied index reaches the snapshot's). The log must then continue the snapshot:
+ * if it neither starts right after the snapshot nor holds the snapshot's last entry with the same
+ * term (a crash between receiving a snapshot and discarding a conflicting log), it is discarded,
+ * as installing the snapshot would have done (Figure 13 rule 7).
+ */
+export async function startFromSnapshot<R>(fsm: FSM<R>, logs: LogStore, store: SnapshotStore | undefined, logger: Logger): Promise<StartState> {
+  const fsmApplied = fsm.appliedIndex?.() ?? 0;
+  const metas = store ? await store.list() : [];
+  let snapshot: SnapshotMeta | undefined;
+  let attempted = false;
+  for (const meta of metas) {
+    if (fsmApplied >= meta.index) {
+      snapshot = meta;
+      break;
+    }
+    attempted = true;
+    try {
+      const opened = await store!.open(meta.id);
+      await fsm.restore(opened.chunks);
+      snapshot = meta;
+      logger.info('restored snapshot', { id: meta.id, index: meta.index, size: meta.size });
+      break;
+    } catch (error) {
+      if (!(error instanceof CorruptionError)) throw error;
+      logger.error('snapshot is damaged; trying an older one', { id: meta.id, error: error.message });
+    }
+  }
+  // A failed restore may have left the FSM half-replaced: replaying the log over that is unsafe.
+  if (snapshot === undefined && attempted) throw new CorruptionError('every stored snapshot is damaged; the FSM cannot be restored');
+  if (snapshot) await discardLogNotContinuing(logs, snapshot, logger);
+  const snapshotIndex = snapshot?.index ?? 0;
+  const appliedIndex = Math.max(snapshotIndex, Math.min(fsmApplied, logs.lastIndex()));
+  return { snapshot, applied: appliedPointAt(logs, appliedIndex, snapshot) };
+}
+
+async function discardLogNotContinuing(logs: LogStore, snapshot: SnapshotMeta, logger: Logger): Promise<void> {
+  const first = logs.firstIndex();
+  const last = logs.lastIndex();
+  if (last === 0) return;
+  const continues = first === snapshot.index + 1 || (first <= snapshot.index && logs.getLog(snapshot.index)?.term === snapshot.term);
+  if (continues) return;
+  logger.warn('log does not continue the newest snapshot; discarding it', { first, last, snapshotIndex: snapshot.index });
+  await logs.deleteRange(first, last);
+}
+
+/** Term and configuration at `index`, from the log where it still holds them, else the snapshot. */
+function appliedPointAt(logs: LogStore, index: number, snapshot: SnapshotMeta | undefined): AppliedPoint {
+  if (index === 0) return { index: 0, term: 0, configuration: emptyConfiguration, configurationIndex: 0 };
+  const term = snapshot?.index === index ? snapshot.term : (logs.getLog(index)?.term ?? 0);
+  const floor = Math.max(snapshot?.index ?? 0, logs.firstIndex() - 1);
+  let configuration: Configuration = snapshot?.configuration ?? emptyConfiguration;
+  let configurationIndex = snapshot?.configurationIndex ?? 0;
+  for (let i = index; i > floor; i--) {
+    const e = logs.getLog(i);
+    if (e?.type === LogType.Configuration) {
+      configuration = decodeConfiguration(e.data);
+      configurationIndex = i;
+      break;
+    }
+  }
+  return { index, term, configuration, configurationIndex };
+}
