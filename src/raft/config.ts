@@ -87,7 +87,7 @@ export function configProblems(config: Config): string[] {
   positiveInteger('trailingLogs', 0);
   positiveInteger('snapshotIntervalMs', 5);
   positiveInteger('snapshotThreshold');
-  positiveInteger('snapshotChunkBytes', 1024);
+  positiveInteger('snapshotChunkBytes');
   positiveInteger('snapshotWindowChunks');
   positiveInteger('maxEntryBytes');
   positiveInteger('maxPendingApplies');

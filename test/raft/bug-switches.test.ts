@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BugName } from '../../src/raft/index';
 import { runFigure8 } from '../support/sim/figure8';
+import { runRule7 } from '../support/sim/rule7';
 import { runSeeds } from '../support/sim/seed-runner';
 
 /**
@@ -41,4 +42,19 @@ test('the scripted Figure 8 schedule catches commitOldTermByCounting and is safe
   }
   t.diagnostic(`commitOldTermByCounting: caught in ${caught} of ${seeds.length} Figure 8 schedules`);
   assert.ok(caught > 0, 'the Figure 8 schedule must expose commitOldTermByCounting');
+});
+
+/**
+ * Rule 7 likewise needs a follower holding a conflicting entry at exactly the index a snapshot
+ * ends at, when the leader has compacted past where they diverged: scripted.
+ */
+test('the scripted rule 7 schedule catches installSnapshotKeepsConflictingLog and is safe without it', async (t) => {
+  const seeds = Array.from({ length: 5 }, (_, i) => 1 + i);
+  let caught = 0;
+  for (const seed of seeds) {
+    assert.deepEqual(await runRule7(seed), [], `seed ${seed}: installing a snapshot must stay safe`);
+    if ((await runRule7(seed, { installSnapshotKeepsConflictingLog: true })).length > 0) caught++;
+  }
+  t.diagnostic(`installSnapshotKeepsConflictingLog: caught in ${caught} of ${seeds.length} rule 7 schedules`);
+  assert.equal(caught, seeds.length, 'every rule 7 schedule must expose installSnapshotKeepsConflictingLog');
 });

@@ -326,8 +326,10 @@ export class RaftCore {
         break;
       case 'InstallSnapshotResponse':
         if (this.role !== 'leader') break;
-        this.leader.onSnapshotResponse(m, now);
+        // The stream hears the answer first: an installed snapshot ends it before the core can
+        // ask for another one (a newer snapshot, when the log was compacted further meanwhile).
         this.events.push({ kind: 'snapshot-response', message: m });
+        this.leader.onSnapshotResponse(m, now);
         break;
     }
   }

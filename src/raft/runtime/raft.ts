@@ -168,7 +168,8 @@ export class Raft<R = unknown> {
           logger: this.logger,
           send: (m) => this.sendAll([m]),
           scheduleFlush: () => this.scheduleFlush(),
-          restored: (point) => this.onRestored(point),
+          restored: (point, size) => this.onRestored(point, size),
+          taken: (meta) => this.emitter.emit('snapshot-taken', { index: meta.index, term: meta.term, size: meta.size }),
           fatal: (what, error) => this.fatal(what, error),
         },
         snapshot?.index ?? 0,
@@ -340,6 +341,12 @@ export class Raft<R = unknown> {
     };
   }
 
+  /** Leader only: how far each follower's log is known to match ours, and how it is being brought up (etcd's Progress). */
+  replication(): { id: ServerId; match: number; next: number; state: 'probe' | 'replicate' | 'snapshot' }[] {
+    if (this.soft.role !== 'leader') return [];
+    return [...this.core.peerProgress()].map(([id, p]) => ({ id, match: p.match, next: p.next, state: p.state }));
+  }
+
   /** Test and tooling access to this node's current log (including entries not yet durable). */
   logEntry(index: number): LogEntry | undefined {
     return this.core.log.entry(index);
@@ -507,8 +514,9 @@ export class Raft<R = unknown> {
   }
 
   /** The FSM was replaced by a received snapshot's state. */
-  private onRestored(point: AppliedPoint): void {
+  private onRestored(point: AppliedPoint, size: number): void {
     if (this.stopped) return;
+    this.emitter.emit('snapshot-installed', { index: point.index, term: point.term, size });
     this.appliedIndex = Math.max(this.appliedIndex, point.index);
     this.core.appliedTo(this.appliedIndex);
     this.pendingReads.applied(this.appliedIndex);

@@ -37,8 +37,11 @@ export interface ReceiverStats {
  */
 export class SnapshotReceiver {
   private incoming: Incoming | undefined;
-  /** The last transfer that arrived whole (being installed, or installed): retransmissions of it are only answered. */
-  private completing: { snapshotId: string; size: number } | undefined;
+  /**
+   * The last transfer that arrived whole: retransmissions of it are only answered, with
+   * `installed` once it was installed (so a lost answer does not leave the leader waiting).
+   */
+  private completing: { snapshotId: string; size: number; installed: boolean } | undefined;
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
   private counts = { rejectedStreams: 0, installed: 0 };
@@ -71,8 +74,8 @@ export class SnapshotReceiver {
   private async handle(m: InstallSnapshot): Promise<void> {
     if (this.stopped) return;
     if (this.completing?.snapshotId === m.snapshotId) {
-      // Already complete here (a retransmission): the installed answer follows the install.
-      this.reply(m, this.completing.size);
+      // Already complete here (a retransmission): answer where it stands.
+      this.reply(m, this.completing.size, this.completing.installed);
       return;
     }
     let incoming = this.incoming;
@@ -112,12 +115,14 @@ export class SnapshotReceiver {
       return;
     }
     this.incoming = undefined;
-    this.completing = { snapshotId: m.snapshotId, size: m.size };
+    const completing = { snapshotId: m.snapshotId, size: m.size, installed: false };
+    this.completing = completing;
     try {
       await incoming.sink.close();
       if (this.stopped) return;
       this.counts.installed++;
       await this.host.received(m, incoming.sink.id);
+      completing.installed = true;
     } catch (error) {
       this.completing = undefined;
       throw error;
@@ -137,7 +142,7 @@ export class SnapshotReceiver {
     if (incoming) await incoming.sink.cancel();
   }
 
-  private reply(m: InstallSnapshot, nextOffset: number): void {
+  private reply(m: InstallSnapshot, nextOffset: number, installed = false): void {
     this.host.send({
       type: 'InstallSnapshotResponse',
       from: this.host.id,
@@ -145,7 +150,7 @@ export class SnapshotReceiver {
       term: this.host.currentTerm(),
       snapshotId: m.snapshotId,
       nextOffset,
-      installed: false,
+      installed,
       lastIndex: m.lastIndex,
       seq: m.seq,
     });

@@ -42,7 +42,12 @@ export class SnapshotSender {
   /** Starts streaming to `peer` unless a transfer to it is already running. */
   start(peer: ServerId): void {
     if (this.transfers.has(peer)) return;
-    const transfer = new Transfer(this.host, peer, () => this.transfers.delete(peer));
+    const transfer = new Transfer(this.host, peer, (failed) => {
+      this.transfers.delete(peer);
+      // A transfer that ended well may leave the follower still short (the leader compacted
+      // past its snapshot meanwhile): the core still wants one, so send the newest.
+      if (!failed && this.host.stillNeeded(peer)) this.start(peer);
+    });
     this.transfers.set(peer, transfer);
     void transfer.begin();
   }
@@ -84,7 +89,7 @@ class Transfer {
   constructor(
     private readonly host: SnapshotSenderHost,
     private readonly peer: ServerId,
-    private readonly onEnded: () => void,
+    private readonly onEnded: (failed: boolean) => void,
   ) {
     this.lastHeard = host.clock.now();
     this.lastProgress = this.lastHeard;
@@ -136,7 +141,7 @@ class Transfer {
     if (this.ended) return;
     this.ended = true;
     this.timer?.cancel();
-    this.onEnded();
+    this.onEnded(outcome === undefined);
     await this.reader?.close();
     if (outcome === 'installed') {
       this.host.logger.info('snapshot installed on follower', { peer: this.peer, id: this.meta?.id });

@@ -18,6 +18,7 @@ export interface SnapshotTakerHost<R> {
   lastLogIndex(): number;
   /** Drops log entries up to `index` (the core clamps to what is committed, durable and applied). */
   compact(index: number): void;
+  taken(meta: SnapshotMeta): void;
 }
 
 /**
@@ -118,6 +119,7 @@ export class SnapshotTaker<R> {
     const durable = fsm.appliedIndex?.() ?? Infinity;
     const compactTo = Math.min(point.index, this.host.lastLogIndex() - this.host.cfg.trailingLogs, durable);
     if (compactTo > 0) this.host.compact(compactTo);
+    if (meta) this.host.taken(meta);
     logger.info('snapshot taken', { index: point.index, term: point.term, size: meta?.size, ms: this.host.clock.now() - started, compactTo });
     return meta;
   }

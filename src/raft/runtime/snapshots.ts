@@ -26,7 +26,9 @@ export interface SnapshotsHost<R> {
   /** Core state changed outside a message or proposal: run the loop. */
   scheduleFlush(): void;
   /** The FSM now holds the state of a received snapshot. */
-  restored(point: AppliedPoint): void;
+  restored(point: AppliedPoint, size: number): void;
+  /** A snapshot was taken here. */
+  taken(meta: SnapshotMeta): void;
   fatal(what: string, error: unknown): void;
 }
 
@@ -60,6 +62,7 @@ export class Snapshots<R> {
           core.compactLog(index);
           host.scheduleFlush();
         },
+        taken: (meta) => host.taken(meta),
       },
       lastSnapshotIndex,
     );
@@ -118,6 +121,7 @@ export class Snapshots<R> {
     return this.taker.take();
   }
 
+
   leadershipLost(): void {
     this.sender.stopAll();
   }
@@ -168,7 +172,7 @@ export class Snapshots<R> {
         await fsm.restore(opened.chunks);
         // Inside the task, so no later batch can report its index before this one.
         this.host.appliedPoint.reset(point);
-        this.host.restored(point);
+        this.host.restored(point, m.size);
       });
     } catch (error) {
       // The FSM may be half-replaced; a restart restores it from the stored snapshot.

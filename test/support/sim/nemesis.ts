@@ -2,8 +2,8 @@ import type { SimCluster, SimNode } from './sim-cluster';
 
 /**
  * Injects faults on a schedule drawn from the cluster's seed: crashes and restarts, partitions,
- * an isolated leader, one-way cuts, lossy/duplicating/slow links, leadership transfers and
- * membership changes. `stop()` heals everything and brings every node back.
+ * an isolated leader, one-way cuts, lossy/duplicating/slow links, leadership transfers,
+ * snapshots on demand and membership changes. `stop()` heals everything and brings every node back.
  */
 export class Nemesis {
   private running = false;
@@ -110,6 +110,12 @@ export class Nemesis {
       if (!leader) return;
       this.note(`transfer leadership from ${leader.id}`);
       leader.raft!.transferLeadership().catch(() => {});
+    } else if (roll < 0.9) {
+      // A snapshot on demand (besides the timed ones): compaction right behind the applied index.
+      const node = this.pick(c.alive());
+      if (!node) return;
+      this.note(`snapshot ${node.id}`);
+      node.raft!.snapshot().catch(() => {});
     } else {
       this.changeMembership();
     }

@@ -26,6 +26,8 @@ export interface HistoryResult {
   readonly simulatedMs: number;
   readonly faults: readonly string[];
   readonly undecodableMessages: number;
+  readonly snapshotsTaken: number;
+  readonly snapshotsInstalled: number;
 }
 
 /**
@@ -77,7 +79,20 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     const target = leader.raft!.stats().commitIndex;
     const memberNodes = cluster.nodes.filter((n) => members.has(n.id));
     const converged = await cluster.runUntil(() => memberNodes.every((n) => (n.raft?.stats().appliedIndex ?? -1) >= target), 30_000);
-    if (!converged) problems.push(`members did not all apply up to ${target}`);
+    if (!converged) {
+      const lagging = memberNodes
+        .filter((n) => (n.raft?.stats().appliedIndex ?? -1) < target)
+        .map((n) => {
+          const st = n.raft?.stats();
+          return st
+            ? `${n.id}(${st.state} applied ${st.appliedIndex} commit ${st.commitIndex} log ${st.firstLogIndex}..${st.lastLogIndex} snapshot ${st.snapshotIndex})`
+            : `${n.id}(down)`;
+        });
+      problems.push(
+        `members did not all apply up to ${target}: ${lagging.join(', ')}; ` +
+          `leader ${leader.id} log from ${leader.raft!.stats().firstLogIndex}, sees ${JSON.stringify(leader.raft!.replication())}`,
+      );
+    }
     else {
       const digests = new Set(memberNodes.map((n) => n.fsm!.digest()));
       if (digests.size !== 1) problems.push('replica states differ after convergence');
@@ -103,5 +118,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
     simulatedMs: cluster.clock.now(),
     faults: nemesis.log,
     undecodableMessages: cluster.network.stats.undecodable,
+    snapshotsTaken: cluster.snapshotCounts.taken,
+    snapshotsInstalled: cluster.snapshotCounts.installed,
   };
 }

@@ -1,40 +1,40 @@
 import type { LogEntry, Raft } from '../../../src/raft/index';
+import { fingerprint } from './chain-hash';
 
-/** A short, well-mixed hash of (previous prefix hash, entry): FNV-1a over both, 2 x 32 bits. */
-function chainHash(previous: string, entry: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  const text = previous + '|' + entry;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
-  }
-  return a.toString(36) + '.' + b.toString(36);
-}
-
-function fingerprint(e: LogEntry): string {
-  return `${e.type}/${e.term}/${Buffer.from(e.data).toString('latin1')}`;
+/** The slice of a node the checker reads: its log (entries below `first` are compacted away). */
+export interface ObservedLog {
+  readonly id: string;
+  readonly raft: Raft<unknown>;
+  readonly first: number;
+  readonly last: number;
 }
 
 /**
  * Raft's safety properties (Figure 3), checked while the simulation runs:
  * election safety (one leader per term), leader completeness (a new leader holds every entry
- * known committed), state machine safety (every replica applies the same entry at an index),
- * and log matching (logs that agree on an entry's term agree on everything before it).
+ * known committed that it has not compacted into a snapshot), state machine safety (every
+ * replica applies the same entry at an index, and a replica restored from a snapshot holds
+ * exactly the history the others applied up to its index), and log matching.
+ *
+ * Log matching ("same index and term, same log up to there") is checked entry by entry: an
+ * (index, term) must always carry the same content and follow the same previous term. By
+ * induction that is the whole-prefix property, and it needs only two neighbouring entries, so it
+ * still holds where the log before them was compacted away.
  */
 export class SafetyChecker {
   readonly violations: string[] = [];
   private readonly leaders = new Map<number, string>();
   private readonly committed: string[] = [''];
   private readonly applied = new Map<number, string>();
+  /** index -> hash chain of every entry applied up to it, as first seen on any replica. */
+  private readonly appliedChains = new Map<number, string>();
   private readonly seenCommit = new Map<string, number>();
-  /** Per node: the terms and prefix hashes of its log as last seen (index 0 unused). */
-  private readonly chains = new Map<string, { terms: number[]; hashes: string[] }>();
-  /** (index, term) -> hash of the whole log prefix ending there, as first seen on any node. */
-  private readonly prefixByEntry = new Map<string, string>();
+  /** Per node: the terms of its log as last seen (index 0 unused). */
+  private readonly terms = new Map<string, number[]>();
+  /** `index/term` -> content fingerprint and previous entry's term, as first seen on any node. */
+  private readonly entryByKey = new Map<string, { fp: string; prevTerm: number | undefined }>();
 
-  private violation(text: string): void {
+  violation(text: string): void {
     if (this.violations.length < 20) this.violations.push(text);
   }
 
@@ -42,7 +42,8 @@ export class SafetyChecker {
     const previous = this.leaders.get(term);
     if (previous !== undefined && previous !== id) this.violation(`election safety: ${previous} and ${id} both led term ${term}`);
     this.leaders.set(term, id);
-    for (let i = 1; i < this.committed.length; i++) {
+    const first = raft.stats().firstLogIndex;
+    for (let i = Math.max(1, first); i < this.committed.length; i++) {
       const e = raft.logEntry(i);
       if (!e || fingerprint(e) !== this.committed[i]) {
         this.violation(`leader completeness: ${id} leads term ${term} without committed entry ${i}`);
@@ -51,16 +52,28 @@ export class SafetyChecker {
     }
   }
 
-  onApply(id: string, entry: LogEntry): void {
+  onApply(id: string, entry: LogEntry, chain: string): void {
     const fp = fingerprint(entry);
     const other = this.applied.get(entry.index);
     if (other === undefined) this.applied.set(entry.index, fp);
     else if (other !== fp) this.violation(`state machine safety: ${id} applied a different entry at index ${entry.index}`);
+    this.checkChain(id, entry.index, chain, 'applied');
+  }
+
+  /** A replica's FSM was replaced by a snapshot covering up to `index`. */
+  onRestore(id: string, index: number, chain: string): void {
+    this.checkChain(id, index, chain, 'restored a snapshot of');
+  }
+
+  private checkChain(id: string, index: number, chain: string, what: string): void {
+    const seen = this.appliedChains.get(index);
+    if (seen === undefined) this.appliedChains.set(index, chain);
+    else if (seen !== chain) this.violation(`state machine safety: ${id} ${what} a history up to ${index} that differs from another replica's`);
   }
 
   /** Records entries newly committed on `id` and checks they agree with what others committed. */
-  observeCommit(id: string, raft: Raft<unknown>, commitIndex: number): void {
-    const from = (this.seenCommit.get(id) ?? 0) + 1;
+  observeCommit(id: string, raft: Raft<unknown>, commitIndex: number, firstIndex: number): void {
+    const from = Math.max((this.seenCommit.get(id) ?? 0) + 1, firstIndex);
     if (commitIndex < from) return;
     this.seenCommit.set(id, commitIndex);
     for (let i = from; i <= commitIndex; i++) {
@@ -79,28 +92,40 @@ export class SafetyChecker {
   }
 
   /**
-   * Log matching after every step, incrementally: each node's log is summarised by a hash chain
-   * (prefix hash at every index). Whatever changed since the last step is found by walking back
-   * from the end until the terms agree with what was seen before, and only that suffix is
-   * re-hashed. Two logs holding the same (index, term) must have the same prefix hash there.
+   * Log matching after every step, incrementally: whatever changed since the last step is found
+   * by walking back from the end until the terms agree with what was seen before (or the log's
+   * compacted start), and only that suffix is checked.
    */
-  observeLog(id: string, raft: Raft<unknown>, lastIndex: number): void {
-    let chain = this.chains.get(id);
-    if (!chain) this.chains.set(id, (chain = { terms: [0], hashes: [''] }));
-    let from = Math.min(lastIndex, chain.terms.length - 1);
-    while (from > 0 && raft.logEntry(from)?.term !== chain.terms[from]) from--;
-    chain.terms.length = from + 1;
-    chain.hashes.length = from + 1;
-    for (let i = from + 1; i <= lastIndex; i++) {
+  observeLog(log: ObservedLog): void {
+    const { id, raft, first, last } = log;
+    let terms = this.terms.get(id);
+    if (!terms) this.terms.set(id, (terms = [0]));
+    let from = Math.min(last, terms.length - 1);
+    while (from >= first && from > 0 && raft.logEntry(from)?.term !== terms[from]) from--;
+    if (from < first - 1) from = first - 1;
+    terms.length = from + 1;
+    for (let i = from + 1; i <= last; i++) {
       const e = raft.logEntry(i);
       if (!e) return;
-      const hash = chainHash(chain.hashes[i - 1]!, fingerprint(e));
-      chain.terms.push(e.term);
-      chain.hashes.push(hash);
-      const key = `${i}/${e.term}`;
-      const seen = this.prefixByEntry.get(key);
-      if (seen === undefined) this.prefixByEntry.set(key, hash);
-      else if (seen !== hash) this.violation(`log matching: ${id} holds entry ${key} with a prefix that differs from another log's`);
+      terms[i] = e.term;
+      const prevTerm = i === 1 ? 0 : i > first ? terms[i - 1] : undefined;
+      this.checkEntry(id, e, prevTerm);
+    }
+  }
+
+  private checkEntry(id: string, e: LogEntry, prevTerm: number | undefined): void {
+    const key = `${e.index}/${e.term}`;
+    const fp = fingerprint(e);
+    const seen = this.entryByKey.get(key);
+    if (seen === undefined) {
+      this.entryByKey.set(key, { fp, prevTerm });
+      return;
+    }
+    if (seen.fp !== fp) this.violation(`log matching: ${id} holds entry ${key} with content that differs from another log's`);
+    else if (seen.prevTerm !== undefined && prevTerm !== undefined && seen.prevTerm !== prevTerm) {
+      this.violation(`log matching: ${id} holds entry ${key} after term ${prevTerm}, another log after term ${seen.prevTerm}`);
+    } else if (seen.prevTerm === undefined && prevTerm !== undefined) {
+      seen.prevTerm = prevTerm;
     }
   }
 
@@ -109,15 +134,16 @@ export class SafetyChecker {
     this.seenCommit.delete(id);
   }
 
-  /** Log matching over every pair of logs: same (index, term) implies identical prefixes. */
-  checkLogMatching(logs: { id: string; raft: Raft<unknown>; last: number }[]): void {
+  /** Log matching over every pair of logs: same (index, term) implies identical entries down to where either was compacted. */
+  checkLogMatching(logs: readonly ObservedLog[]): void {
     for (let a = 0; a < logs.length; a++) {
       for (let b = a + 1; b < logs.length; b++) {
         const x = logs[a]!;
         const y = logs[b]!;
+        const floor = Math.max(x.first, y.first, 1);
         let i = Math.min(x.last, y.last);
-        while (i > 0 && x.raft.logEntry(i)?.term !== y.raft.logEntry(i)?.term) i--;
-        for (; i > 0; i--) {
+        while (i >= floor && x.raft.logEntry(i)?.term !== y.raft.logEntry(i)?.term) i--;
+        for (; i >= floor; i--) {
           const ex = x.raft.logEntry(i);
           const ey = y.raft.logEntry(i);
           if (!ex || !ey || fingerprint(ex) !== fingerprint(ey)) {

@@ -1,5 +1,5 @@
 import { Raft, defaultConfig, seededRandom, type BugSwitches, type Configuration, type Random } from '../../../src/raft/index';
-import { InmemLogStore, InmemNetwork, InmemStableStore, ManualClock } from '../../../src/raft/inmem/index';
+import { InmemLogStore, InmemNetwork, InmemSnapshotStore, InmemStableStore, ManualClock } from '../../../src/raft/inmem/index';
 import { KvFsm } from './kv-fsm';
 import { SafetyChecker } from './safety-checker';
 
@@ -8,6 +8,7 @@ export interface SimNode {
   readonly address: string;
   readonly logStore: InmemLogStore;
   readonly stableStore: InmemStableStore;
+  readonly snapshotStore: InmemSnapshotStore;
   raft: Raft<string> | undefined;
   fsm: KvFsm | undefined;
   /** Incarnation, so stale callbacks of a crashed instance are ignored. */
@@ -24,6 +25,9 @@ export interface SimClusterOptions {
   readonly spares?: number;
   /** Send every message through the wire codec and damage this fraction of them. */
   readonly corruptRate?: number;
+  /** Override the per-seed snapshot shape (a scripted scenario snapshots on demand). */
+  readonly snapshotThreshold?: number;
+  readonly trailingLogs?: number;
 }
 
 /**
@@ -39,12 +43,18 @@ export class SimCluster {
   readonly nodes: SimNode[] = [];
   /** Called when any node becomes leader (the nemesis reacts to fresh leaders). */
   readonly leaderListeners: ((node: SimNode) => void)[] = [];
+  /** Snapshots taken, and installed from a leader, over the whole run. */
+  readonly snapshotCounts = { taken: 0, installed: 0 };
   private readonly bugs: BugSwitches;
   private readonly seed: number;
   /** Per-seed shape: small append batches split old-term entries from new ones (Figure 8),
    * slow fsyncs widen the window between acknowledging and being durable. */
   readonly maxAppendEntries: number;
   readonly maxFsyncMs: number;
+  /** Per-seed snapshot shape: small thresholds and trailing logs so that followers that fall
+   * behind (crashed, partitioned, or added empty) often need InstallSnapshot. */
+  readonly snapshotThreshold: number;
+  readonly trailingLogs: number;
   /** The first `initialSize` nodes form the bootstrap configuration; the rest are spares. */
   private readonly initialSize: number;
 
@@ -54,6 +64,10 @@ export class SimCluster {
     this.bugs = options.bugs ?? {};
     this.maxAppendEntries = options.maxAppendEntries ?? [1, 2, 4, 16, 64][Math.floor(this.random.next() * 5)]!;
     this.maxFsyncMs = [2, 6, 20][Math.floor(this.random.next() * 3)]!;
+    const threshold = [16, 64, 256][Math.floor(this.random.next() * 3)]!;
+    const trailing = [0, 8, 64][Math.floor(this.random.next() * 3)]!;
+    this.snapshotThreshold = options.snapshotThreshold ?? threshold;
+    this.trailingLogs = options.trailingLogs ?? trailing;
     const corruptRate = options.corruptRate ?? 0;
     this.network = new InmemNetwork({
       clock: this.clock,
@@ -69,6 +83,7 @@ export class SimCluster {
         address: `addr-n${i}`,
         logStore: new InmemLogStore(durability),
         stableStore: new InmemStableStore(durability),
+        snapshotStore: new InmemSnapshotStore({ ...durability, readChunkBytes: 50 }),
         raft: undefined,
         fsm: undefined,
         generation: 0,
@@ -92,8 +107,13 @@ export class SimCluster {
   async startNode(node: SimNode): Promise<void> {
     node.generation++;
     const generation = node.generation;
-    const fsm = new KvFsm((entry) => {
-      if (node.generation === generation) this.checker.onApply(node.id, entry);
+    const fsm = new KvFsm({
+      applied: (entry, chain) => {
+        if (node.generation === generation) this.checker.onApply(node.id, entry, chain);
+      },
+      restored: (index, chain) => {
+        if (node.generation === generation) this.checker.onRestore(node.id, index, chain);
+      },
     });
     const config = {
       ...defaultConfig(node.id),
@@ -103,12 +123,19 @@ export class SimCluster {
       commitTimeoutMs: 10,
       applyTimeoutMs: 2000,
       maxAppendEntries: this.maxAppendEntries,
+      snapshotIntervalMs: 200,
+      snapshotThreshold: this.snapshotThreshold,
+      trailingLogs: this.trailingLogs,
+      // Small chunks and window: a snapshot of a few hundred bytes still streams in many chunks.
+      snapshotChunkBytes: 64,
+      snapshotWindowChunks: 2,
     };
     const raft = await Raft.create<string>({
       config,
       fsm,
       logStore: node.logStore,
       stableStore: node.stableStore,
+      snapshotStore: node.snapshotStore,
       transport: this.network.transport(node.address),
       clock: this.clock,
       random: seededRandom(this.seed * 31 + node.id.charCodeAt(1) * 7919 + generation),
@@ -119,6 +146,11 @@ export class SimCluster {
       if (role !== 'leader' || node.generation !== generation) return;
       this.checker.onLeader(node.id, term, raft as Raft<unknown>);
       for (const l of this.leaderListeners) l(node);
+    });
+    raft.on('snapshot-taken', () => this.snapshotCounts.taken++);
+    raft.on('snapshot-installed', () => this.snapshotCounts.installed++);
+    raft.on('fatal', ({ error }) => {
+      if (node.generation === generation) this.checker.violation(`${node.id} stopped on a fatal error: ${String(error)}`);
     });
     node.raft = raft;
     node.fsm = fsm;
@@ -135,6 +167,7 @@ export class SimCluster {
     this.network.disconnect(node.address);
     node.logStore.crash();
     node.stableStore.crash();
+    node.snapshotStore.crash();
   }
 
   alive(): SimNode[] {
@@ -154,14 +187,18 @@ export class SimCluster {
     for (const n of this.nodes) {
       if (!n.raft) continue;
       const stats = n.raft.stats();
-      this.checker.observeCommit(n.id, n.raft as Raft<unknown>, stats.commitIndex);
-      this.checker.observeLog(n.id, n.raft as Raft<unknown>, stats.lastLogIndex);
+      const raft = n.raft as Raft<unknown>;
+      this.checker.observeCommit(n.id, raft, stats.commitIndex, stats.firstLogIndex);
+      this.checker.observeLog({ id: n.id, raft, first: stats.firstLogIndex, last: stats.lastLogIndex });
     }
   }
 
   checkLogMatching(): void {
     this.checker.checkLogMatching(
-      this.alive().map((n) => ({ id: n.id, raft: n.raft as Raft<unknown>, last: n.raft!.stats().lastLogIndex })),
+      this.alive().map((n) => {
+        const stats = n.raft!.stats();
+        return { id: n.id, raft: n.raft as Raft<unknown>, first: stats.firstLogIndex, last: stats.lastLogIndex };
+      }),
     );
   }
 
