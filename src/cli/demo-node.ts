@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { Command } from 'commander';
 import { Raft, type RaftMessage, type Transport } from '../raft/index';
+import { FileSnapshotStore } from '../raft/file-snapshot-store/index';
 import { openLmdbRaftStores } from '../raft/lmdb/index';
 import { DemoKvFsm } from './demo-kv-fsm';
 import { loadNodeConfig } from './raft-config-file';
@@ -13,8 +14,9 @@ function loneTransport(address: string): Transport {
 }
 
 /**
- * The demo: one local Raft node on real LMDB stores with a key-value FSM. It bootstraps itself
- * (idempotently: a restart keeps its data), writes a counter every second and logs its state.
+ * The demo: one local Raft node on real LMDB stores and a file snapshot store, with a key-value
+ * FSM. It bootstraps itself (idempotently: a restart keeps its data, restoring the newest snapshot
+ * and replaying the log after it), writes a counter every second and logs its state.
  */
 async function main(): Promise<void> {
   const program = new Command()
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
   const logger = createLogger(opts.logLevel);
   mkdirSync(loaded.dataDir, { recursive: true });
   const stores = openLmdbRaftStores(`${loaded.dataDir}/raft`);
+  const snapshotStore = await FileSnapshotStore.open(`${loaded.dataDir}/snapshots`, { logger });
   const fsm = new DemoKvFsm();
   const address = `local:${loaded.id}`;
   const raft = await Raft.create({
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     fsm,
     logStore: stores.logs,
     stableStore: stores.stable,
+    snapshotStore,
     transport: loneTransport(address),
     logger,
   });

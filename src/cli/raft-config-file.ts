@@ -20,6 +20,8 @@ const RAFT_KEYS: Record<string, keyof Config> = {
   trailing_logs: 'trailingLogs',
   snapshot_interval_ms: 'snapshotIntervalMs',
   snapshot_threshold: 'snapshotThreshold',
+  snapshot_chunk_bytes: 'snapshotChunkBytes',
+  snapshot_window_chunks: 'snapshotWindowChunks',
   max_entry_bytes: 'maxEntryBytes',
   max_pending_applies: 'maxPendingApplies',
   apply_timeout_ms: 'applyTimeoutMs',

@@ -52,6 +52,10 @@ export class ArrayLog implements LogReader {
 
   /** Makes a LogWrite durable, checking that the core hands out a contiguous log. */
   apply(write: LogWrite): void {
+    if (write.compactThrough !== undefined) {
+      const through = write.compactThrough;
+      this.stored = this.stored.filter((e) => e.index > through);
+    }
     if (write.truncateFrom !== undefined) {
       const cut = write.truncateFrom;
       this.stored = this.stored.filter((e) => e.index < cut);
