@@ -143,12 +143,13 @@ class Transfer {
     this.timer?.cancel();
     this.onEnded(outcome === undefined);
     await this.reader?.close();
+    const why = error instanceof Error ? error.message : String(error);
     if (outcome === 'installed') {
       this.host.logger.info('snapshot installed on follower', { peer: this.peer, id: this.meta?.id });
     } else if (outcome === 'not-needed') {
       this.host.logger.info('snapshot transfer dropped: the follower caught up', { peer: this.peer, id: this.meta?.id });
     } else if (error !== undefined) {
-      this.host.logger.warn('snapshot transfer failed', { peer: this.peer, error: String(error) });
+      this.host.logger.warn('snapshot transfer failed', { peer: this.peer, error: why });
       this.host.failed(this.peer, error instanceof CorruptionError);
     } else {
       this.host.failed(this.peer, false);
