@@ -5,15 +5,18 @@ import { encodeConfiguration, isVoter, voters } from '../configuration';
 import type { Random } from '../environment';
 import type { LogEntry } from '../log';
 import { LogType } from '../log';
-import type { AppendEntries, InstallSnapshot, InstallSnapshotResponse, RaftMessage, RequestVote, RequestVoteResponse } from '../messages';
+import type { AppendEntries, InstallSnapshot, RaftMessage, RequestVote, RequestVoteResponse } from '../messages';
 import { ConfigurationHistory, applyMembershipChange, type MembershipChange } from './membership';
 import { staleTermRejection, takeAppend, type FollowerHost } from './follower-append';
+import { installSnapshotInLog, snapshotResponse, type SnapshotFollowerHost } from './follower-snapshot';
 import { LeaderReplication } from './leader-replication';
+import { chooseTransferTarget } from './leadership-transfer';
 import { decideVote, tallyVotes } from './votes';
 import type { Progress } from './progress';
 import { RaftLog, type InstallOutcome, type LogReader, type SnapshotPoint } from './raft-log';
+import { Outbox } from './outbox';
 import { ReadIndexQueue } from './read-index';
-import type { CoreEvent, HardState, ReadFailure, ReadState, Ready, Role, SoftState } from './ready';
+import type { HardState, Ready, Role, SoftState } from './ready';
 
 export interface CoreOptions {
   readonly config: Config;
@@ -55,6 +58,7 @@ export class RaftCore {
 
   private readonly leader: LeaderReplication;
   private readonly followerHost: FollowerHost;
+  private readonly snapshotHost: SnapshotFollowerHost;
   private readonly votes = new Map<ServerId, boolean>();
   private electionDeadline = Infinity;
   private heartbeatDeadline = Infinity;
@@ -67,11 +71,7 @@ export class RaftCore {
   private readonly reads = new ReadIndexQueue();
   private ownTermCommitted = false;
 
-  private messages: RaftMessage[] = [];
-  private afterPersist: RaftMessage[] = [];
-  private readStates: ReadState[] = [];
-  private readFailures: ReadFailure[] = [];
-  private events: CoreEvent[] = [];
+  private readonly out = new Outbox();
   private reportedSoft: SoftState;
 
   constructor(options: CoreOptions) {
@@ -95,6 +95,12 @@ export class RaftCore {
       reply: (r) => this.send(r),
       commitTo: (index) => this.advanceCommit(index),
     };
+    this.snapshotHost = {
+      id: this.id,
+      log: this.log,
+      configs: this.configs,
+      keepConflictingLog: this.bugs.installSnapshotKeepsConflictingLog === true,
+    };
     this.leader = new LeaderReplication({
       id: this.id,
       cfg: this.cfg,
@@ -103,7 +109,7 @@ export class RaftCore {
       term: () => this.term,
       voters: () => voters(this.configs.latest()),
       send: (m) => this.send(m),
-      event: (e) => this.events.push(e),
+      event: (e) => this.out.event(e),
       commitTo: (index) => this.advanceCommit(index),
       roundsAcknowledged: () => this.confirmReads(),
       transferTarget: () => this.transfer?.target,
@@ -164,7 +170,7 @@ export class RaftCore {
     this.hardStateDirty = true;
     this.log.append([{ index: 1, term: 1, type: LogType.Configuration, data: encodeConfiguration(configuration) }]);
     this.configs.append(1, configuration);
-    this.events.push({ kind: 'configuration', configuration, index: 1 });
+    this.out.event({ kind: 'configuration', configuration, index: 1 });
     this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
     return undefined;
   }
@@ -211,9 +217,9 @@ export class RaftCore {
 
   requestRead(requestId: number): void {
     if (this.role !== 'leader') {
-      this.readFailures.push({ requestId, reason: 'not-leader' });
+      this.out.readFailures.push({ requestId, reason: 'not-leader' });
     } else if (this.bugs.readIndexWithoutQuorum) {
-      this.readStates.push({ requestId, index: this.log.commitIndex });
+      this.out.readStates.push({ requestId, index: this.log.commitIndex });
     } else {
       this.reads.request(requestId, this.log.commitIndex, this.ownTermCommitted);
     }
@@ -222,20 +228,10 @@ export class RaftCore {
   transferLeadership(target: ServerId | undefined, now: number): string | undefined {
     if (this.role !== 'leader') return 'not-leader';
     if (this.transfer) return 'a leadership transfer is already in progress';
-    const candidates = voters(this.configs.latest()).filter((s) => s.id !== this.id);
-    let chosen = target;
-    if (chosen === undefined) {
-      let best = -1;
-      for (const s of candidates) {
-        const match = this.leader.progress.get(s.id)?.match ?? 0;
-        if (match > best) {
-          best = match;
-          chosen = s.id;
-        }
-      }
-    }
-    if (chosen === undefined) return 'no other voter to transfer leadership to';
-    if (!candidates.some((s) => s.id === chosen)) return `${chosen} is not a voter of this cluster`;
+    const otherVoters = voters(this.configs.latest()).filter((s) => s.id !== this.id);
+    const choice = chooseTransferTarget(target, otherVoters, this.leader.progress);
+    if ('refused' in choice) return choice.refused;
+    const chosen = choice.id;
     this.transfer = { target: chosen, deadline: now + this.cfg.electionTimeoutMs };
     const pr = this.leader.progress.get(chosen)!;
     if (pr.match === this.log.lastIndex()) this.send({ type: 'TimeoutNow', from: this.id, to: chosen, term: this.term });
@@ -260,13 +256,14 @@ export class RaftCore {
    * when our commit index already covers it).
    */
   installSnapshot(m: InstallSnapshot): InstallOutcome {
-    const outcome = this.log.installSnapshot({ index: m.lastIndex, term: m.lastTerm }, this.bugs.installSnapshotKeepsConflictingLog);
+    // A leader holds every committed entry (leader completeness), so a snapshot, which only
+    // holds committed ones, has nothing for it; its log must not be touched from outside.
+    const outcome = this.role === 'leader' ? 'stale' : installSnapshotInLog(this.snapshotHost, m);
     if (outcome !== 'stale') {
-      this.configs.installSnapshot(m.lastIndex, m.configurationIndex, m.configuration, outcome === 'kept');
       this.applyHandedOut = Math.max(this.applyHandedOut, m.lastIndex);
-      this.events.push({ kind: 'configuration', configuration: this.configs.latest(), index: this.configs.latestIndex() });
+      this.out.event({ kind: 'configuration', configuration: this.configs.latest(), index: this.configs.latestIndex() });
     }
-    this.send(this.snapshotResponse(m, m.size, true));
+    this.send(snapshotResponse(this.id, this.term, m, m.size, true));
     return outcome;
   }
 
@@ -301,7 +298,7 @@ export class RaftCore {
       // Tell a stale leader or candidate our term so it steps down; ignore stale answers.
       if (m.type === 'AppendEntries') this.send(staleTermRejection(this.followerHost, m));
       else if (m.type === 'RequestVote') this.reply(m, false, this.term);
-      else if (m.type === 'InstallSnapshot') this.send(this.snapshotResponse(m, 0, false));
+      else if (m.type === 'InstallSnapshot') this.send(snapshotResponse(this.id, this.term, m, 0, false));
       return;
     }
     switch (m.type) {
@@ -322,13 +319,13 @@ export class RaftCore {
         break;
       case 'InstallSnapshot':
         this.leaderContact(m.from, now);
-        this.events.push({ kind: 'snapshot-chunk', message: m });
+        this.out.event({ kind: 'snapshot-chunk', message: m });
         break;
       case 'InstallSnapshotResponse':
         if (this.role !== 'leader') break;
         // The stream hears the answer first: an installed snapshot ends it before the core can
         // ask for another one (a newer snapshot, when the log was compacted further meanwhile).
-        this.events.push({ kind: 'snapshot-response', message: m });
+        this.out.event({ kind: 'snapshot-response', message: m });
         this.leader.onSnapshotResponse(m, now);
         break;
     }
@@ -338,14 +335,10 @@ export class RaftCore {
 
   hasReady(): boolean {
     return (
-      this.messages.length > 0 ||
-      this.afterPersist.length > 0 ||
+      !this.out.isEmpty() ||
       this.hardStateDirty ||
       this.leader.needsBroadcast ||
       (this.role === 'leader' && this.reads.hasUnsent()) ||
-      this.readStates.length > 0 ||
-      this.readFailures.length > 0 ||
-      this.events.length > 0 ||
       this.log.hasWriteToHandOut() ||
       this.applyLimit() > this.applyHandedOut
     );
@@ -367,23 +360,19 @@ export class RaftCore {
     const softChanged =
       soft.role !== this.reportedSoft.role || soft.leaderId !== this.reportedSoft.leaderId || soft.term !== this.reportedSoft.term;
     if (softChanged) this.reportedSoft = soft;
+    const out = this.out.take();
     const ready: Ready = {
       hardState: this.hardStateDirty ? { term: this.term, votedFor: this.votedFor } : undefined,
       log: this.log.takeWrite(),
-      messages: this.messages,
-      messagesAfterPersist: this.afterPersist,
+      messages: out.messages,
+      messagesAfterPersist: out.afterPersist,
       committed,
-      readStates: this.readStates,
-      readFailures: this.readFailures,
+      readStates: out.readStates,
+      readFailures: out.readFailures,
       softState: softChanged ? soft : undefined,
-      events: this.events,
+      events: out.events,
     };
     this.hardStateDirty = false;
-    this.messages = [];
-    this.afterPersist = [];
-    this.readStates = [];
-    this.readFailures = [];
-    this.events = [];
     return ready;
   }
 
@@ -422,7 +411,7 @@ export class RaftCore {
       this.hardStateDirty = true;
     }
     if (this.role === 'leader') {
-      this.reads.failAll(this.readFailures);
+      this.reads.failAll(this.out.readFailures);
       if (this.transfer) this.finishTransfer(true, 'stepped down');
       this.leader.stop();
       this.heartbeatDeadline = Infinity;
@@ -539,25 +528,11 @@ export class RaftCore {
     this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
   }
 
-  private snapshotResponse(m: InstallSnapshot, nextOffset: number, installed: boolean): InstallSnapshotResponse {
-    return {
-      type: 'InstallSnapshotResponse',
-      from: this.id,
-      to: m.from,
-      term: this.term,
-      snapshotId: m.snapshotId,
-      nextOffset,
-      installed,
-      lastIndex: m.lastIndex,
-      seq: m.seq,
-    };
-  }
-
   private handleAppend(m: AppendEntries, now: number): void {
     this.leaderContact(m.from, now);
     const outcome = takeAppend(this.followerHost, m);
     if (outcome.configurationChanged) {
-      this.events.push({ kind: 'configuration', configuration: this.configs.latest(), index: this.configs.latestIndex() });
+      this.out.event({ kind: 'configuration', configuration: this.configs.latest(), index: this.configs.latestIndex() });
       this.resetElectionTimer(now, this.cfg.heartbeatTimeoutMs);
     }
   }
@@ -592,24 +567,21 @@ export class RaftCore {
   }
 
   private confirmReads(): void {
-    if (this.reads.hasPending()) this.reads.confirm(this.leader.confirmedSeq(), this.readStates);
+    if (this.reads.hasPending()) this.reads.confirm(this.leader.confirmedSeq(), this.out.readStates);
   }
 
   private adoptConfiguration(index: number, configuration: Configuration, now: number): void {
     this.configs.append(index, configuration);
-    this.events.push({ kind: 'configuration', configuration, index });
+    this.out.event({ kind: 'configuration', configuration, index });
     this.leader.follow(configuration, now);
   }
 
   private finishTransfer(ok: boolean, reason: string): void {
     this.transfer = undefined;
-    this.events.push({ kind: 'transfer-finished', ok, reason });
+    this.out.event({ kind: 'transfer-finished', ok, reason });
   }
 
   private send(m: RaftMessage): void {
-    // The leader's replication may overlap its own write (thesis §10.2.1); everything else
-    // (votes, acknowledgements) speaks for durable state and waits for the write.
-    if (this.role === 'leader' && (m.type === 'AppendEntries' || m.type === 'TimeoutNow')) this.messages.push(m);
-    else this.afterPersist.push(m);
+    this.out.send(m, this.role === 'leader');
   }
 }

@@ -1,4 +1,4 @@
-import { Raft, defaultConfig, seededRandom, type BugSwitches, type Configuration, type Random } from '../../../src/raft/index';
+import { Raft, defaultConfig, seededRandom, type BugSwitches, type Configuration, type Logger, type Random } from '../../../src/raft/index';
 import { InmemLogStore, InmemNetwork, InmemSnapshotStore, InmemStableStore, ManualClock } from '../../../src/raft/inmem/index';
 import { KvFsm } from './kv-fsm';
 import { SafetyChecker } from './safety-checker';
@@ -141,6 +141,7 @@ export class SimCluster {
       random: seededRandom(this.seed * 31 + node.id.charCodeAt(1) * 7919 + generation),
       scheduler: (cb) => this.clock.setTimer(0, cb),
       testOnlyBugs: this.bugs,
+      logger: simLogger(node.id, this.clock),
     });
     raft.on('role-changed', ({ role, term }) => {
       if (role !== 'leader' || node.generation !== generation) return;
@@ -217,6 +218,17 @@ export class SimCluster {
     }
     return true;
   }
+}
+
+/** SIM_LOG=1 prints every node's log lines with the simulated time (for replaying a failing seed). */
+function simLogger(id: string, clock: ManualClock): Logger | undefined {
+  if (!process.env.SIM_LOG) return undefined;
+  const line =
+    (level: string) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      process.stderr.write(`${clock.now()}ms ${id} ${level} ${message} ${fields ? JSON.stringify(fields) : ''}\n`);
+    };
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 
 /** Lets every pending promise continuation run (setImmediate runs after the microtask queue). */
