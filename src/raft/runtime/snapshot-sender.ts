@@ -79,6 +79,7 @@ class Transfer {
   private located = false;
   private sentDone = false;
   private pumping = false;
+  private swapping = false;
   private ended = false;
   private lastHeard: number;
   private lastProgress: number;
@@ -121,11 +122,16 @@ class Transfer {
       void this.end(undefined, 'installed');
       return;
     }
+    const previous = this.ackedOffset;
     if (m.nextOffset > this.ackedOffset) {
       this.ackedOffset = m.nextOffset;
       this.lastProgress = now;
     }
-    if (!this.located || m.nextOffset < this.ackedOffset || (m.nextOffset < this.sentOffset && m.nextOffset !== this.rewoundTo)) {
+    // An answer that moves the acknowledged offset forward acknowledges chunks: the window slides.
+    // One that repeats it while chunks after it are out means the chunk there was lost (the
+    // follower answers a chunk after a gap with the offset it still wants).
+    const repeated = m.nextOffset === previous && m.nextOffset < this.sentOffset && m.nextOffset !== this.rewoundTo;
+    if (!this.located || m.nextOffset < previous || repeated) {
       // The follower is elsewhere than we thought (first answer, a lost chunk, or it restarted).
       this.located = true;
       this.ackedOffset = m.nextOffset;
@@ -162,28 +168,36 @@ class Transfer {
   }
 
   private async rewind(offset: number): Promise<void> {
-    const old = this.reader;
-    if (old === undefined) return; // a rewind is already swapping readers; it re-pumps when done
-    if (offset === old.offset && this.sentOffset === offset) {
+    this.sentOffset = offset;
+    this.sentDone = false;
+    // A swap under way reopens at the newest sentOffset when its open completes.
+    if (this.swapping) return;
+    let reader = this.reader;
+    if (reader === undefined) return;
+    if (reader.offset === offset) {
       void this.pump();
       return;
     }
-    this.sentOffset = offset;
-    this.sentDone = false;
+    this.swapping = true;
     // Stop the pump on the old reader before swapping (it checks `reader` after each await).
     this.reader = undefined;
     try {
-      const reader = await SnapshotReader.open(this.host.store, old.meta.id, offset);
-      await old.close();
-      if (this.ended) {
+      while (reader.offset !== this.sentOffset) {
+        const next = await SnapshotReader.open(this.host.store, reader.meta.id, this.sentOffset);
         await reader.close();
-        return;
+        reader = next;
+        if (this.ended) {
+          await reader.close();
+          return;
+        }
       }
       this.reader = reader;
     } catch (error) {
-      this.reader = old;
+      this.reader = reader;
       await this.end(error);
       return;
+    } finally {
+      this.swapping = false;
     }
     void this.pump();
   }

@@ -29,7 +29,8 @@ export async function startFromSnapshot<R>(fsm: FSM<R>, logs: LogStore, store: S
   let snapshot: SnapshotMeta | undefined;
   let attempted = false;
   for (const meta of metas) {
-    if (fsmApplied >= meta.index) {
+    // After a failed restore the FSM's own applied index no longer describes what it holds.
+    if (!attempted && fsmApplied >= meta.index) {
       snapshot = meta;
       break;
     }
@@ -49,7 +50,7 @@ export async function startFromSnapshot<R>(fsm: FSM<R>, logs: LogStore, store: S
   if (snapshot === undefined && attempted) throw new CorruptionError('every stored snapshot is damaged; the FSM cannot be restored');
   if (snapshot) await discardLogNotContinuing(logs, snapshot, logger);
   const snapshotIndex = snapshot?.index ?? 0;
-  const appliedIndex = Math.max(snapshotIndex, Math.min(fsmApplied, logs.lastIndex()));
+  const appliedIndex = attempted ? snapshotIndex : Math.max(snapshotIndex, Math.min(fsmApplied, logs.lastIndex()));
   return { snapshot, applied: appliedPointAt(logs, appliedIndex, snapshot) };
 }
 
