@@ -119,14 +119,21 @@ export class SnapshotReceiver {
     this.completing = completing;
     try {
       await incoming.sink.close();
-      if (this.stopped) return;
-      this.counts.installed++;
-      await this.host.received(m, incoming.sink.id);
-      completing.installed = true;
     } catch (error) {
       this.completing = undefined;
       throw error;
     }
+    if (this.stopped) return;
+    this.counts.installed++;
+    // Not awaited: restoring a large FSM takes a while, and retransmissions meanwhile must be
+    // answered (with the offset, so the leader keeps waiting) rather than queue behind it.
+    this.host.received(m, incoming.sink.id).then(
+      () => (completing.installed = true),
+      (error: unknown) => {
+        if (this.completing === completing) this.completing = undefined;
+        this.host.logger.error('installing a received snapshot failed', { snapshotId: m.snapshotId, error: String(error) });
+      },
+    );
   }
 
   private async reject(m: InstallSnapshot, why: string): Promise<void> {
