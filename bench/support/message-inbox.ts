@@ -1,6 +1,6 @@
 /**
  * A parent's queue of messages from its node processes, for any message union tagged by `type`
- * and `id` (support/inbox.ts is the same idea, fixed to bench/raft-tcp's messages):
+ * and `id`:
  * `next(type)` resolves with the first queued or future message of that type (optionally from
  * one node), or rejects on timeout or once the inbox has failed (a node reported a failure or
  * died). A failure is sticky, so a later wait cannot hang on a dead node.

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from '../../src/raft';
-import { Inbox } from './inbox';
-import { isChildMessage, type LoadCosts, type LoadResult, type LoadSpec, type ParentMessage } from './tcp-protocol';
+import { MessageInbox } from './message-inbox';
+import { isChildMessage, type ChildMessage, type LoadCosts, type LoadResult, type LoadSpec, type ParentMessage } from './tcp-protocol';
 
 const NODE_SCRIPT = join(__dirname, 'raft-tcp-node.js');
 const START_TIMEOUT_MS = 15_000;
@@ -34,7 +34,9 @@ interface NodeProcess {
 export class TcpCluster {
   readonly dir: string;
   private readonly nodes: NodeProcess[] = [];
-  private readonly inbox = new Inbox();
+  private readonly inbox = new MessageInbox<ChildMessage>((m) =>
+    m.type === 'failed' ? new Error(`node ${m.id} failed: ${m.message}`) : undefined,
+  );
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: TcpClusterOptions) {
