@@ -27,6 +27,18 @@ export function encodeDel(key: string): Uint8Array {
   return encoder.encode(`del ${key}`);
 }
 
+/** A parsed command; undefined for text that is neither form (the FSM answers 'bad-command'). */
+export type KvCommand =
+  { readonly kind: 'put'; readonly key: string; readonly value: string } | { readonly kind: 'del'; readonly key: string };
+
+/** The one parser of the command format, shared by every FSM that runs it, so they agree on every input. */
+export function parseKvCommand(command: string): KvCommand | undefined {
+  if (command.startsWith('del ')) return { kind: 'del', key: command.slice(4) };
+  const eq = command.indexOf('=');
+  if (eq <= 0) return undefined;
+  return { kind: 'put', key: command.slice(0, eq), value: command.slice(eq + 1) };
+}
+
 /** sha256 of the map's entries sorted by key: the same for equal maps, whatever their order. */
 export function mapHash(map: ReadonlyMap<string, string>): string {
   const sorted = [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -73,10 +85,10 @@ export class KvFsm implements FSM<KvResult> {
   }
 
   private applyCommand(command: string): KvResult {
-    if (command.startsWith('del ')) return this.data.delete(command.slice(4)) ? 'deleted' : 'absent';
-    const eq = command.indexOf('=');
-    if (eq <= 0) return 'bad-command';
-    this.data.set(command.slice(0, eq), command.slice(eq + 1));
+    const parsed = parseKvCommand(command);
+    if (parsed === undefined) return 'bad-command';
+    if (parsed.kind === 'del') return this.data.delete(parsed.key) ? 'deleted' : 'absent';
+    this.data.set(parsed.key, parsed.value);
     return 'set';
   }
 }

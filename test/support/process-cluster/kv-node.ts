@@ -5,14 +5,30 @@
  * configuration still reaches it). Writes nothing to stdout; set PROCESS_CLUSTER_LOG=1 to get
  * Raft's and the transport's warnings on stderr.
  *
- *   node dist/test/support/process-cluster/kv-node.js ID DIR PORT SEED CLUSTER_ID
+ *   node dist/test/support/process-cluster/kv-node.js ID DIR PORT SEED CLUSTER_ID [OPTIONS_JSON]
+ *
+ * OPTIONS_JSON (KvNodeOptions in protocol.ts) picks the FSM (in-memory or LMDB in DIR/fsm), a
+ * FileSnapshotStore in DIR/snapshots, and Raft config overrides; without it, the in-memory FSM
+ * and no snapshots.
  *
  * SIGTERM, or the parent going away, shuts it down cleanly (raft, transport, stores, exit 0).
  */
-import { NotLeaderError, Raft, RaftError, TcpTransport, defaultConfig, seededRandom, silentLogger, type Logger } from '../../../src/raft';
+import { join } from 'node:path';
+import {
+  FileSnapshotStore,
+  NotLeaderError,
+  Raft,
+  RaftError,
+  TcpTransport,
+  defaultConfig,
+  seededRandom,
+  silentLogger,
+  type Logger,
+} from '../../../src/raft';
 import { openLmdbRaftStores } from '../../../src/raft/lmdb';
-import { KvFsm, checkKey, digestHash, encodeDel, encodePut, mapHash, type KvResult } from './kv-fsm';
-import { isParentMessage, type ChildMessage, type NodeDigest, type NodeErrorInfo, type NodeRequest } from './protocol';
+import { checkKey, encodeDel, encodePut, type KvResult } from './kv-fsm';
+import { openNodeFsm } from './node-fsm';
+import { NODE_SNAPSHOT_DIR, isParentMessage, parseNodeOptions, type ChildMessage, type NodeErrorInfo, type NodeRequest } from './protocol';
 
 const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
@@ -38,12 +54,14 @@ function errorInfo(error: unknown): NodeErrorInfo {
 }
 
 async function main(): Promise<void> {
-  const [id, dir, port, seed, clusterId] = process.argv.slice(2);
+  const [id, dir, port, seed, clusterId, optionsJson] = process.argv.slice(2);
   if (id === undefined || dir === undefined || port === undefined || seed === undefined || clusterId === undefined) {
-    throw new Error('usage (forked with IPC): kv-node.js ID DIR PORT SEED CLUSTER_ID');
+    throw new Error('usage (forked with IPC): kv-node.js ID DIR PORT SEED CLUSTER_ID [OPTIONS_JSON]');
   }
+  const options = parseNodeOptions(optionsJson);
   const logger = process.env['PROCESS_CLUSTER_LOG'] ? stderrLogger(id) : silentLogger;
   const stores = openLmdbRaftStores(dir);
+  const snapshotStore = options.snapshots ? await FileSnapshotStore.open(join(dir, NODE_SNAPSHOT_DIR), { logger }) : undefined;
   const transport = await TcpTransport.listen({
     bindAddress: `127.0.0.1:${port}`,
     clusterId,
@@ -51,12 +69,14 @@ async function main(): Promise<void> {
     logger,
     random: seededRandom(Number(seed) ^ 0x5eed),
   });
-  const fsm = new KvFsm();
-  const raft = await Raft.create<KvResult>({
-    config: defaultConfig(id),
-    fsm,
+  // The closure runs only once Raft exists (digest requests arrive after 'listening').
+  const nodeFsm = openNodeFsm(options, dir, () => raft.stats().appliedIndex);
+  const raft: Raft<KvResult> = await Raft.create<KvResult>({
+    config: { ...defaultConfig(id), ...options.raft },
+    fsm: nodeFsm.fsm,
     logStore: stores.logs,
     stableStore: stores.stable,
+    ...(snapshotStore === undefined ? {} : { snapshotStore }),
     transport,
     logger,
     random: seededRandom(Number(seed)),
@@ -68,6 +88,7 @@ async function main(): Promise<void> {
       await raft.shutdown();
       await transport.close();
       await stores.close();
+      await nodeFsm.close();
     })());
   const exitAfterStop = (): void => {
     stop().then(
@@ -97,12 +118,8 @@ async function main(): Promise<void> {
     });
   });
   raft.on('fatal', ({ error }) => send({ type: 'failed', id, message: `raft fatal: ${describe(error)}` }));
-
-  const digest = (): NodeDigest => {
-    const { appliedIndex } = raft.stats();
-    const hash = mapHash(fsm.data);
-    return { mapHash: hash, appliedIndex, hash: digestHash(hash, appliedIndex), keys: fsm.data.size };
-  };
+  raft.on('snapshot-taken', ({ index, term, size }) => send({ type: 'snapshot', id, event: 'taken', index, term, size }));
+  raft.on('snapshot-installed', ({ index, term, size }) => send({ type: 'snapshot', id, event: 'installed', index, term, size }));
   const handle = async (request: NodeRequest): Promise<unknown> => {
     switch (request.op) {
       case 'put': {
@@ -119,13 +136,15 @@ async function main(): Promise<void> {
       }
       case 'get':
         await raft.readIndex();
-        return fsm.get(request.key);
+        return nodeFsm.get(request.key);
       case 'localGet':
-        return fsm.get(request.key);
+        return nodeFsm.get(request.key);
       case 'stats':
         return raft.stats();
       case 'digest':
-        return digest();
+        return nodeFsm.digest();
+      case 'snapshot':
+        return (await raft.snapshot()) ?? null;
     }
   };
 

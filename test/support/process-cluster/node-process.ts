@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   isChildMessage,
   type ChildMessage,
+  type KvNodeOptions,
   type NodeErrorInfo,
   type NodeOp,
   type NodeRequest,
@@ -47,6 +48,8 @@ export interface NodeProcessOptions {
   readonly port: number;
   readonly seed: number;
   readonly clusterId: string;
+  /** How the node is built (FSM, snapshots, Raft overrides); {} for the defaults. */
+  readonly node: KvNodeOptions;
   /** Every message that is not a reply (listening, role, leader, failed). */
   readonly onEvent: (message: Exclude<ChildMessage, { type: 'reply' }>) => void;
   readonly onExit: (info: ExitInfo) => void;
@@ -68,7 +71,7 @@ export class NodeProcess {
 
   constructor(options: NodeProcessOptions) {
     this.id = options.id;
-    const args = [options.id, options.dir, String(options.port), String(options.seed), options.clusterId];
+    const args = [options.id, options.dir, String(options.port), String(options.seed), options.clusterId, JSON.stringify(options.node)];
     // The child's stdout goes to our stderr: a test's stdout belongs to the test runner.
     this.child = fork(NODE_SCRIPT, args, { stdio: ['ignore', 2, 2, 'ipc'] });
     this.child.on('message', (message: unknown) => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RaftState, RaftStats, Server } from '../../../src/raft';
 import { NodeProcess, NodeRequestError, type ExitInfo } from './node-process';
-import type { ChildMessage, NodeDigest, NodeOp, NodeRequest, NodeResults } from './protocol';
+import type { ChildMessage, KvNodeOptions, NodeDigest, NodeOp, NodeRequest, NodeResults, SnapshotEvent } from './protocol';
 
 export interface ProcessClusterOptions {
   readonly size: number;
@@ -25,6 +25,8 @@ export interface ProcessClusterOptions {
   readonly startTimeoutMs?: number;
   /** Bound on one IPC request. Default 15 s (Raft's apply timeout is 10 s). */
   readonly requestTimeoutMs?: number;
+  /** How every node is built (FSM, snapshot store, Raft overrides). Default: in-memory FSM, no snapshots. */
+  readonly node?: KvNodeOptions;
 }
 
 /** What the parent knows about one node, from its messages. */
@@ -44,6 +46,8 @@ interface NodeView {
   announcedTerm: number;
   /** Set by kill() and close(): the exit is intended. */
   expectingExit: boolean;
+  /** Snapshots this incarnation reported taking or installing, in order. */
+  snapshots: SnapshotEvent[];
 }
 
 export class ProcessCluster {
@@ -101,6 +105,16 @@ export class ProcessCluster {
   /** The port a node listens on (kept across restarts). */
   port(id: string): number {
     return this.view(id).port;
+  }
+
+  /** The node's data dir (kept across restarts; layout in protocol.ts). Touch it only while the node is down. */
+  dataDir(id: string): string {
+    return this.view(id).dir;
+  }
+
+  /** Snapshots the current incarnation has reported (taken here or installed from the leader), oldest first. */
+  snapshotEvents(id: string): readonly SnapshotEvent[] {
+    return [...this.view(id).snapshots];
   }
 
   /** What the current incarnation restored from disk (its stats at startup), once it listens. */
@@ -164,6 +178,11 @@ export class ProcessCluster {
 
   digest(id: string): Promise<NodeDigest> {
     return this.request(id, { op: 'digest' });
+  }
+
+  /** Takes a snapshot on the node now (raft.snapshot()); null when it has none to show. */
+  snapshot(id: string): Promise<NodeResults['snapshot']> {
+    return this.request(id, { op: 'snapshot' });
   }
 
   /** A stale read of the node's own FSM (no readIndex). */
@@ -232,6 +251,7 @@ export class ProcessCluster {
       port,
       seed: (this.options.seed + this.ids.indexOf(id) * 7919 + incarnation * 104_729) >>> 0,
       clusterId: `process-cluster-${this.options.seed}`,
+      node: this.options.node ?? {},
       onEvent: (message) => {
         const v = current();
         if (v !== undefined) this.onEvent(v, message);
@@ -263,6 +283,9 @@ export class ProcessCluster {
         break;
       case 'failed':
         this.fail(new Error(`node ${v.id} failed: ${message.message}`));
+        break;
+      case 'snapshot':
+        v.snapshots.push({ event: message.event, index: message.index, term: message.term, size: message.size });
         break;
     }
     this.changed();
@@ -313,8 +336,20 @@ export class ProcessCluster {
 }
 
 /** The per-incarnation part of a NodeView. */
-function freshState(): Pick<NodeView, 'listening' | 'startup' | 'role' | 'term' | 'leaderId' | 'announcedTerm' | 'expectingExit'> {
-  return { listening: false, startup: undefined, role: 'follower', term: 0, leaderId: undefined, announcedTerm: -1, expectingExit: false };
+function freshState(): Pick<
+  NodeView,
+  'listening' | 'startup' | 'role' | 'term' | 'leaderId' | 'announcedTerm' | 'expectingExit' | 'snapshots'
+> {
+  return {
+    listening: false,
+    startup: undefined,
+    role: 'follower',
+    term: 0,
+    leaderId: undefined,
+    announcedTerm: -1,
+    expectingExit: false,
+    snapshots: [],
+  };
 }
 
 function ignoreExited(error: unknown): undefined {
@@ -324,6 +359,10 @@ function ignoreExited(error: unknown): undefined {
 
 function summarize(stats: ReadonlyMap<string, RaftStats>): string {
   return [...stats.values()]
-    .map((s) => `${s.id} ${s.state} t${s.term} commit=${s.commitIndex} applied=${s.appliedIndex} last=${s.lastLogIndex}`)
+    .map(
+      (s) =>
+        `${s.id} ${s.state} t${s.term} commit=${s.commitIndex} applied=${s.appliedIndex} ` +
+        `log=${s.firstLogIndex}..${s.lastLogIndex} snapshot=${s.snapshotIndex}`,
+    )
     .join('; ');
 }
