@@ -20,6 +20,7 @@ type QueueItem = { readonly entries: LogEntry[] } | { readonly task: ExclusiveTa
 export class Applier<R> {
   private queue: QueueItem[] = [];
   private running = false;
+  private runDone: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -31,7 +32,7 @@ export class Applier<R> {
   enqueue(entries: LogEntry[]): void {
     if (this.stopped || entries.length === 0) return;
     this.queue.push({ entries });
-    if (!this.running) void this.run();
+    if (!this.running) this.runDone = this.run();
   }
 
   /** Runs `task` once every batch enqueued before it is applied, before any enqueued after it. */
@@ -39,14 +40,16 @@ export class Applier<R> {
     if (this.stopped) return Promise.reject(new Error('the applier is stopped'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ task: { run: task, resolve: resolve as (value: unknown) => void, reject } });
-      if (!this.running) void this.run();
+      if (!this.running) this.runDone = this.run();
     });
   }
 
-  stop(): void {
+  /** Stops taking work; resolves once the batch or task in progress (if any) has finished. */
+  stop(): Promise<void> {
     this.stopped = true;
     for (const item of this.queue) if ('task' in item) item.task.reject(new Error('the applier stopped'));
     this.queue = [];
+    return this.runDone;
   }
 
   private async run(): Promise<void> {

@@ -112,6 +112,7 @@ export class Raft<R = unknown> {
   private appliedIndex: number;
   private soft: SoftState;
   private stopped = false;
+  private stoppedWork: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   private timer: TimerHandle | undefined;
   private timerAt = Infinity;
@@ -358,23 +359,25 @@ export class Raft<R = unknown> {
 
   /**
    * Stops at once: no more input is taken, every waiting caller is rejected (applies with an
-   * unknown outcome), timers stop. Resolves when the write in flight (if any) has finished.
-   * The stores stay open; their owner closes them.
+   * unknown outcome), timers stop. Resolves when the work in flight has finished (the log write,
+   * the FSM batch, a snapshot being written or received), so the owner may then close the stores
+   * and the FSM.
    */
   shutdown(): Promise<void> {
-    if (this.stopped) return this.storage.whenIdle();
+    if (this.stopped) return this.stoppedWork;
     this.stopped = true;
     this.timer?.cancel();
     this.transport.setHandler(() => {});
-    this.applier.stop();
-    this.snapshots?.stop();
+    const applierIdle = this.applier.stop();
+    const snapshotsIdle = this.snapshots?.stop();
     this.applyDeadlines.stop();
-    const idle = this.storage.whenIdle();
+    const storageIdle = this.storage.whenIdle();
+    this.stoppedWork = Promise.all([applierIdle, snapshotsIdle, storageIdle]).then(() => undefined);
     this.storage.stop();
     this.failEverything(new ShutdownError('unknown'));
     this.emitter.emit('role-changed', { role: 'shutdown', term: this.core.currentTerm() });
     this.logger.info('raft shut down', { id: this.cfg.localId });
-    return idle;
+    return this.stoppedWork;
   }
 
   // ---- internals ---------------------------------------------------------------------------

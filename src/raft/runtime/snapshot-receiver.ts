@@ -64,11 +64,13 @@ export class SnapshotReceiver {
     });
   }
 
-  stop(): void {
+  /** Stops taking chunks; resolves once the chunk in progress is handled and a partial snapshot is discarded. */
+  async stop(): Promise<void> {
     this.stopped = true;
+    await this.chain.catch(() => undefined);
     const incoming = this.incoming;
     this.incoming = undefined;
-    if (incoming) void incoming.sink.cancel().catch(() => undefined);
+    if (incoming) await incoming.sink.cancel().catch(() => undefined);
   }
 
   private async handle(m: InstallSnapshot): Promise<void> {

@@ -50,9 +50,11 @@ export class SnapshotTaker<R> {
     this.arm();
   }
 
-  stop(): void {
+  /** No more snapshots; resolves once the one being written (if any) has finished. */
+  stop(): Promise<void> {
     this.stopped = true;
     this.timer?.cancel();
+    return this.chain.then(() => undefined);
   }
 
   /** A snapshot received from the leader was installed. */
@@ -116,6 +118,8 @@ export class SnapshotTaker<R> {
       view.release();
     }
     this.lastIndex = Math.max(this.lastIndex, point.index);
+    // Shut down while writing: the snapshot is stored, but the stopped node's log is left alone.
+    if (this.stopped) return meta;
     const durable = fsm.appliedIndex?.() ?? Infinity;
     const compactTo = Math.min(point.index, this.host.lastLogIndex() - this.host.cfg.trailingLogs, durable);
     if (compactTo > 0) this.host.compact(compactTo);

@@ -130,10 +130,10 @@ export class Snapshots<R> {
     this.sender.stop(id);
   }
 
-  stop(): void {
-    this.taker.stop();
+  /** Stops all snapshot work; resolves once what was in progress has finished or been abandoned. */
+  async stop(): Promise<void> {
     this.sender.stopAll();
-    this.receiver.stop();
+    await Promise.all([this.taker.stop(), this.receiver.stop()]);
   }
 
   get lastSnapshotIndex(): number {
