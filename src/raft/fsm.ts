@@ -23,8 +23,9 @@ export interface FSM<R = unknown> {
    */
   applyBatch?(entries: readonly LogEntry[]): readonly R[] | Promise<readonly R[]>;
   /**
-   * Optional: a persistent FSM reports the last index it has durably applied (written in the
-   * same transaction as the change), so that a restart resumes after it instead of replaying.
+   * Optional: a persistent FSM reports the last index whose changes it has committed, recorded in
+   * the same transaction as those changes, so that a restart resumes after it instead of
+   * replaying. (It may lag what the FSM has been handed; Raft never compacts the log past it.)
    */
   appliedIndex?(): number;
   snapshot(): FSMSnapshot | Promise<FSMSnapshot>;
