@@ -33,7 +33,7 @@ import { Applier } from './applier';
 import { loadHardState } from './hard-state-codec';
 import { loadConfigurations } from './load-configurations';
 import { StorageWriter, type PersistDone } from './storage-writer';
-import { DeadlineSweep } from './deadline-sweep';
+import { PendingApplies } from './pending-applies';
 import { PendingReads } from './pending-reads';
 import { Snapshots } from './snapshots';
 import { startFromSnapshot, type StartState } from './start-from-snapshot';
@@ -77,13 +77,6 @@ export interface RaftStats {
   readonly snapshotsSending: number;
 }
 
-interface PendingApply<R> {
-  readonly term: number;
-  readonly waiter: Waiter<R | undefined>;
-  /** Set when the shared sweep (not the waiter's own timer) expires it. */
-  readonly deadline: number | undefined;
-}
-
 /**
  * A Raft node: hashicorp's surface over a pure core driven by one loop. Inputs (messages,
  * proposals, timer expiry) are fed to the core as they arrive; one flush per event-loop turn
@@ -104,8 +97,7 @@ export class Raft<R = unknown> {
   private readonly snapshots: Snapshots<R> | undefined;
   private readonly emitter = new RaftEventEmitter();
   private readonly addresses: AddressBook;
-  private readonly pendingApplies = new Map<number, PendingApply<R>>();
-  private readonly applyDeadlines: DeadlineSweep<number>;
+  private readonly pendingApplies: PendingApplies<R>;
   private readonly pendingReads = new PendingReads();
   private transferWaiters: Waiter<void>[] = [];
   private readSeq = 0;
@@ -175,11 +167,7 @@ export class Raft<R = unknown> {
         },
         snapshot?.index ?? 0,
       );
-    // The sweep holds only indexes, so settled applies are not kept alive until their deadline.
-    this.applyDeadlines = new DeadlineSweep(this.clock, (index) => {
-      const pending = this.pendingApplies.get(index);
-      if (pending?.deadline !== undefined && pending.deadline <= this.clock.now()) pending.waiter.expire();
-    });
+    this.pendingApplies = new PendingApplies(this.clock, this.cfg.applyTimeoutMs);
     this.transport.setHandler((m, fromAddress) => this.onMessage(m, fromAddress));
     this.snapshots?.start();
     this.armTimer();
@@ -370,7 +358,7 @@ export class Raft<R = unknown> {
     this.transport.setHandler(() => {});
     const applierIdle = this.applier.stop();
     const snapshotsIdle = this.snapshots?.stop();
-    this.applyDeadlines.stop();
+    this.pendingApplies.stop();
     const storageIdle = this.storage.whenIdle();
     this.stoppedWork = Promise.all([applierIdle, snapshotsIdle, storageIdle]).then(() => undefined);
     this.storage.stop();
@@ -395,19 +383,7 @@ export class Raft<R = unknown> {
   }
 
   private track(index: number, options: WaitOptions, what: string): Promise<R | undefined> {
-    // With the default timeout, one shared sweep expires applies in order instead of a timer each.
-    const shared = options.timeoutMs === undefined;
-    const { promise, waiter } = createWaiter<R | undefined>(
-      this.clock,
-      what,
-      shared ? Infinity : this.cfg.applyTimeoutMs,
-      options,
-      'unknown',
-      () => this.pendingApplies.delete(index),
-    );
-    const deadline = shared ? this.clock.now() + this.cfg.applyTimeoutMs : undefined;
-    this.pendingApplies.set(index, { term: this.core.currentTerm(), waiter, deadline });
-    if (deadline !== undefined) this.applyDeadlines.push(deadline, index);
+    const promise = this.pendingApplies.track(index, this.core.currentTerm(), options, what);
     this.scheduleFlush();
     return promise;
   }
@@ -500,18 +476,10 @@ export class Raft<R = unknown> {
 
   private onApplied(entries: readonly LogEntry[], results: readonly (R | undefined)[]): void {
     if (this.stopped) return;
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
-      const pending = this.pendingApplies.get(e.index);
-      if (!pending) continue;
-      this.pendingApplies.delete(e.index);
-      if (pending.term === e.term) pending.waiter.settle(results[i]);
-      else pending.waiter.fail(new LeadershipLostError('not-applied'));
-    }
+    this.pendingApplies.applied(entries, results);
     this.appliedPoint.applied(entries);
     this.appliedIndex = entries.at(-1)!.index;
     this.core.appliedTo(this.appliedIndex);
-    this.applyDeadlines.dropSettled((index) => this.pendingApplies.has(index));
     this.pendingReads.applied(this.appliedIndex);
     this.scheduleFlush();
   }
@@ -535,8 +503,7 @@ export class Raft<R = unknown> {
       if (prev.role === 'leader') {
         this.snapshots?.leadershipLost();
         // Entries still uncommitted may yet commit under the next leader: outcome unknown.
-        for (const [, p] of this.pendingApplies) p.waiter.fail(new LeadershipLostError('unknown'));
-        this.pendingApplies.clear();
+        this.pendingApplies.failAll(new LeadershipLostError('unknown'));
       }
     }
     if (prev.leaderId !== next.leaderId) {
@@ -607,8 +574,7 @@ export class Raft<R = unknown> {
   }
 
   private failEverything(error: RaftError): void {
-    for (const [, p] of this.pendingApplies) p.waiter.fail(error);
-    this.pendingApplies.clear();
+    this.pendingApplies.failAll(error);
     this.pendingReads.failAll(error);
     for (const w of this.transferWaiters) w.fail(error);
     this.transferWaiters = [];
