@@ -28,6 +28,8 @@ export interface OpenedSnapshot {
   readonly meta: SnapshotMeta;
   /** The snapshot's bytes; iterate once. Throws on a checksum mismatch. */
   readonly chunks: AsyncIterable<Uint8Array>;
+  /** Releases what open() holds (a file handle) when the chunks are not read to the end. */
+  close?(): Promise<void>;
 }
 
 /** hashicorp's SnapshotStore. A file implementation lives in `src/raft/file-snapshot-store/`. */

@@ -223,9 +223,10 @@ export class RaftLog {
     const matches = this.term(point.index) === point.term || (keepWithoutTermCheck && point.index <= this.lastIndex());
     this.commitIndex = point.index;
     if (matches) return 'kept';
-    // Delete every stored entry (the writer starts at the store's first index).
-    this.pendingTruncate = 1;
-    this.pendingCompact = undefined;
+    // Every stored entry goes: the ones after the snapshot at once (none may survive next to
+    // the new entries), the ones it covers as compaction (in the background, like any other).
+    this.pendingTruncate = Math.min(this.pendingTruncate ?? Infinity, point.index + 1);
+    this.pendingCompact = Math.max(this.pendingCompact ?? 0, point.index);
     this.tail = [];
     this.tailOffset = point.index + 1;
     this.floor = point.index;

@@ -31,7 +31,6 @@ import { AddressBook } from './address-book';
 import { AppliedPointTracker, type AppliedPoint } from './applied-point';
 import { Applier } from './applier';
 import { loadHardState } from './hard-state-codec';
-import { loadConfigurations } from './load-configurations';
 import { StorageWriter, type PersistDone } from './storage-writer';
 import { PendingApplies } from './pending-applies';
 import { PendingReads } from './pending-reads';
@@ -124,7 +123,7 @@ export class Raft<R = unknown> {
       config: this.cfg,
       log: options.logStore,
       hardState: loadHardState(options.stableStore),
-      configurations: loadConfigurations(options.logStore, snapshot),
+      configurations: start.configurations,
       appliedIndex: this.appliedIndex,
       snapshot: snapshot ? { index: snapshot.index, term: snapshot.term } : undefined,
       random,

@@ -14,11 +14,12 @@ export class SnapshotReader {
   private constructor(
     readonly meta: SnapshotMeta,
     private readonly iterator: AsyncIterator<Uint8Array>,
+    private readonly release: (() => Promise<void>) | undefined,
   ) {}
 
   static async open(store: SnapshotStore, id: string, offset: number): Promise<SnapshotReader> {
     const opened = await store.open(id);
-    const reader = new SnapshotReader(opened.meta, opened.chunks[Symbol.asyncIterator]());
+    const reader = new SnapshotReader(opened.meta, opened.chunks[Symbol.asyncIterator](), opened.close?.bind(opened));
     try {
       await reader.skip(offset);
     } catch (error) {
@@ -51,6 +52,8 @@ export class SnapshotReader {
   async close(): Promise<void> {
     this.finished = true;
     await this.iterator.return?.().catch(() => undefined);
+    // A generator that never started does not run its cleanup on return(): release explicitly.
+    await this.release?.().catch(() => undefined);
   }
 
   private async skip(offset: number): Promise<void> {

@@ -209,6 +209,11 @@ class Transfer {
     const { chunkBytes, windowChunks } = this.host;
     try {
       while (!this.ended && !this.sentDone && this.sentOffset - this.ackedOffset < chunkBytes * windowChunks) {
+        if (!this.host.stillNeeded(this.peer)) {
+          // The follower caught up from the log meanwhile: stop streaming at once.
+          await this.end(undefined, 'not-needed');
+          break;
+        }
         const reader = this.reader;
         if (reader === undefined || reader.offset !== this.sentOffset) break;
         const offset = reader.offset;

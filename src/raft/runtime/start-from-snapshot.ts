@@ -1,18 +1,19 @@
-import type { Configuration } from '../configuration';
-import { decodeConfiguration, emptyConfiguration } from '../configuration';
+import type { ConfigurationHistory } from '../core/membership';
 import type { Logger } from '../environment';
 import { CorruptionError } from '../errors';
 import type { FSM } from '../fsm';
-import { LogType } from '../log';
 import type { LogStore } from '../log-store';
 import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
 import type { AppliedPoint } from './applied-point';
+import { loadConfigurations } from './load-configurations';
 
 export interface StartState {
   /** The newest usable snapshot; the log store is consistent with it. */
   readonly snapshot: SnapshotMeta | undefined;
   /** What the FSM holds now (restored from the snapshot, or persisted by the FSM itself). */
   readonly applied: AppliedPoint;
+  /** The configurations in the log after the snapshot (or the snapshot's). */
+  readonly configurations: ConfigurationHistory;
 }
 
 /**
@@ -51,7 +52,14 @@ export async function startFromSnapshot<R>(fsm: FSM<R>, logs: LogStore, store: S
   if (snapshot) await discardLogNotContinuing(logs, snapshot, logger);
   const snapshotIndex = snapshot?.index ?? 0;
   const appliedIndex = attempted ? snapshotIndex : Math.max(snapshotIndex, Math.min(fsmApplied, logs.lastIndex()));
-  return { snapshot, applied: appliedPointAt(logs, appliedIndex, snapshot) };
+  const configurations = loadConfigurations(logs, appliedIndex, snapshot);
+  const term = appliedIndex === 0 ? 0 : snapshot?.index === appliedIndex ? snapshot.term : (logs.getLog(appliedIndex)?.term ?? 0);
+  const { index: configurationIndex, configuration } = configurations.atApplied;
+  return {
+    snapshot,
+    applied: { index: appliedIndex, term, configuration, configurationIndex },
+    configurations: configurations.history,
+  };
 }
 
 async function discardLogNotContinuing(logs: LogStore, snapshot: SnapshotMeta, logger: Logger): Promise<void> {
@@ -62,22 +70,4 @@ async function discardLogNotContinuing(logs: LogStore, snapshot: SnapshotMeta, l
   if (continues) return;
   logger.warn('log does not continue the newest snapshot; discarding it', { first, last, snapshotIndex: snapshot.index });
   await logs.deleteRange(first, last);
-}
-
-/** Term and configuration at `index`, from the log where it still holds them, else the snapshot. */
-function appliedPointAt(logs: LogStore, index: number, snapshot: SnapshotMeta | undefined): AppliedPoint {
-  if (index === 0) return { index: 0, term: 0, configuration: emptyConfiguration, configurationIndex: 0 };
-  const term = snapshot?.index === index ? snapshot.term : (logs.getLog(index)?.term ?? 0);
-  const floor = Math.max(snapshot?.index ?? 0, logs.firstIndex() - 1);
-  let configuration: Configuration = snapshot?.configuration ?? emptyConfiguration;
-  let configurationIndex = snapshot?.configurationIndex ?? 0;
-  for (let i = index; i > floor; i--) {
-    const e = logs.getLog(i);
-    if (e?.type === LogType.Configuration) {
-      configuration = decodeConfiguration(e.data);
-      configurationIndex = i;
-      break;
-    }
-  }
-  return { index, term, configuration, configurationIndex };
 }

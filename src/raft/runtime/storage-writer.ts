@@ -30,6 +30,8 @@ export class StorageWriter {
   private writing = false;
   private stopped = false;
   private writtenLast: number;
+  /** Compaction still to do: entries up to here go, a slice per write (see COMPACTION_SLICE). */
+  private compactTarget = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -73,8 +75,8 @@ export class StorageWriter {
   private async run(): Promise<void> {
     this.writing = true;
     try {
-      while (this.queue.length > 0 && !this.stopped) {
-        const merged = mergeBatches(this.queue.splice(0));
+      while ((this.queue.length > 0 || this.compactionLeft()) && !this.stopped) {
+        const merged = this.queue.length > 0 ? mergeBatches(this.queue.splice(0)) : EMPTY_BATCH;
         await this.write(merged);
         if (this.stopped) break;
         const last = merged.log?.entries.at(-1);
@@ -95,10 +97,19 @@ export class StorageWriter {
       await this.stable.set(HARD_STATE_KEY, encodeHardState(batch.hardState));
     }
     const log = batch.log;
-    if (!log) return;
     const writes: Promise<void>[] = [];
-    // Compaction: the stores skip indexes they do not hold, so the range may start at 1.
-    if (log.compactThrough !== undefined) writes.push(this.logs.deleteRange(1, log.compactThrough));
+    if (log?.compactThrough !== undefined) this.compactTarget = Math.max(this.compactTarget, log.compactThrough);
+    if (this.compactionLeft()) {
+      // Compacted entries are never read again, so their deletion can trail behind: a slice per
+      // write keeps a large compaction from blocking the loop for a second (and a leader from
+      // missing its quorum check meanwhile).
+      const first = this.logs.firstIndex();
+      writes.push(this.logs.deleteRange(first, Math.min(this.compactTarget, first + COMPACTION_SLICE - 1)));
+    }
+    if (!log) {
+      await Promise.all(writes);
+      return;
+    }
     if (log.truncateFrom !== undefined && log.truncateFrom <= this.writtenLast) {
       writes.push(this.logs.deleteRange(log.truncateFrom, this.writtenLast));
       this.writtenLast = log.truncateFrom - 1;
@@ -111,12 +122,22 @@ export class StorageWriter {
     await Promise.all(writes);
   }
 
+  private compactionLeft(): boolean {
+    const first = this.logs.firstIndex();
+    return first > 0 && first <= this.compactTarget;
+  }
+
   private releaseIdle(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
 }
+
+/** Entries deleted per write when compacting. */
+const COMPACTION_SLICE = 8192;
+
+const EMPTY_BATCH: PersistBatch = { hardState: undefined, log: undefined, after: [] };
 
 /** Folds queued batches into one write with the same end state. */
 function mergeBatches(batches: PersistBatch[]): PersistBatch {

@@ -29,7 +29,11 @@ test('installing a snapshot that conflicts with our entry at its last index disc
   assert.equal(log.term(5), undefined);
   assert.equal(log.entry(2), undefined, 'entries under the snapshot are no longer read, even before their deletion is durable');
   assert.equal(log.persistedIndex(), 4);
-  assert.deepEqual(log.takeWrite(), { truncateFrom: 1, entries: [] }, 'every stored entry is deleted');
+  assert.deepEqual(
+    log.takeWrite(),
+    { truncateFrom: 5, entries: [], compactThrough: 4 },
+    'every stored entry is deleted: those after the snapshot at once, those under it as compaction',
+  );
   log.append(entriesWithTerms(5, [3]));
   assert.equal(log.lastIndex(), 5);
 });
