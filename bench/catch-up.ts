@@ -206,7 +206,7 @@ async function main(): Promise<void> {
   const profDir = o.cpuProfDir;
   const cluster = new CatchUpCluster({
     baseDir: o.dir,
-    nodeArgs: [o.trailingLogs, o.chunkBytes, o.windowChunks, o.verbose ? 1 : 0].map(String),
+    nodeArgs: [o.trailingLogs, o.chunkBytes, o.windowChunks, o.maxBytesPerSec, o.verbose ? 1 : 0].map(String),
     execArgv: (id, run) => [
       ...o.nodeArgs,
       ...(profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `catch-up-${id}-${run}.cpuprofile`]),

@@ -11,6 +11,7 @@
  *   --trailing-logs 1000                     Config.trailingLogs (entries kept behind a snapshot)
  *   --chunk-kb 1024                          Config.snapshotChunkBytes / 1024 (default: the library's)
  *   --window 8                               Config.snapshotWindowChunks (default: the library's)
+ *   --max-mb-per-s 0                         Config.snapshotMaxBytesPerSec in MiB/s (0: no limit, the library's default)
  *   --target-mb-per-s 50                     the transfer throughput target
  *   --target-p99-ratio 2                     the write p99 during the transfer over the baseline's, at most
  *   --follower-nice N                        run n3 at this nice value (e.g. 19): on a machine with fewer cores
@@ -35,6 +36,7 @@ export interface CatchUpBenchOptions {
   readonly trailingLogs: number;
   readonly chunkBytes: number;
   readonly windowChunks: number;
+  readonly maxBytesPerSec: number;
   readonly targetMbPerS: number;
   readonly targetP99Ratio: number;
   readonly followerNice: number | undefined;
@@ -76,6 +78,7 @@ export function parseCatchUpBenchOptions(argv: readonly string[], env: NodeJS.Pr
       'trailing-logs': { type: 'string' },
       'chunk-kb': { type: 'string' },
       window: { type: 'string' },
+      'max-mb-per-s': { type: 'string' },
       'target-mb-per-s': { type: 'string' },
       'target-p99-ratio': { type: 'string' },
       'follower-nice': { type: 'string' },
@@ -104,6 +107,7 @@ export function parseCatchUpBenchOptions(argv: readonly string[], env: NodeJS.Pr
     trailingLogs,
     chunkBytes: values['chunk-kb'] === undefined ? library.snapshotChunkBytes : count('chunk-kb', values['chunk-kb'], 1) * 1024,
     windowChunks: count('window', values.window ?? String(library.snapshotWindowChunks), 1),
+    maxBytesPerSec: count('max-mb-per-s', values['max-mb-per-s'] ?? String(library.snapshotMaxBytesPerSec / 2 ** 20), 0) * 2 ** 20,
     targetMbPerS: positive('target-mb-per-s', values['target-mb-per-s'] ?? '50'),
     targetP99Ratio: positive('target-p99-ratio', values['target-p99-ratio'] ?? '2'),
     followerNice: values['follower-nice'] === undefined ? undefined : niceValue(values['follower-nice']),

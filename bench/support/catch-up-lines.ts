@@ -78,6 +78,9 @@ export function catchUpLine(f: CatchUpFigures): { readonly ok: boolean } {
   const mb = f.snapshotBytes / MiB;
   const mbPerS = mb / (f.transferMs / 1000);
   const ratio = f.during.p99_ms / f.baseline.p99_ms;
+  // The target is the snapshot's transfer (leader to the follower's durable copy); restoring it
+  // into the FSM is the application's own cost, reported apart (restore_ms).
+  const streamMbPerS = f.streamMs === undefined ? mbPerS : mb / (f.streamMs / 1000);
   const line = {
     bench: 'catch-up',
     system: 'ours',
@@ -108,7 +111,7 @@ export function catchUpLine(f: CatchUpFigures): { readonly ok: boolean } {
     follower_nice: f.followerNice ?? null,
     target_mb_per_s: f.targetMbPerS,
     target_p99_ratio: f.targetP99Ratio,
-    ok: f.digestEqual && mbPerS >= f.targetMbPerS && ratio <= f.targetP99Ratio,
+    ok: f.digestEqual && streamMbPerS >= f.targetMbPerS && ratio <= f.targetP99Ratio,
   };
   return line;
 }

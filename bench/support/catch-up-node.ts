@@ -47,11 +47,16 @@ function integerArg(name: string, text: string | undefined): number {
 async function main(): Promise<void> {
   const [id, dir, bind, ...numbers] = process.argv.slice(2);
   if (id === undefined || dir === undefined || bind === undefined || process.send === undefined) {
-    throw new Error('usage (forked with IPC): catch-up-node.js ID DIR BIND TRAILING_LOGS CHUNK_BYTES WINDOW_CHUNKS VERBOSE');
+    throw new Error('usage (forked with IPC): catch-up-node.js ID DIR BIND TRAILING_LOGS CHUNK_BYTES WINDOW_CHUNKS MAX_BYTES_PER_SEC VERBOSE');
   }
-  const [trailingLogs, chunkBytes, windowChunks, verbose] = ['trailing logs', 'chunk bytes', 'window', 'verbose'].map((name, i) =>
-    integerArg(name, numbers[i]),
-  ) as [number, number, number, number];
+  const names = ['trailing logs', 'chunk bytes', 'window', 'max bytes per second', 'verbose'];
+  const [trailingLogs, chunkBytes, windowChunks, maxBytesPerSec, verbose] = names.map((name, i) => integerArg(name, numbers[i])) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
 
   const rss = new PeakRss(RSS_SAMPLE_MS);
   const loopDelay = new LoopDelay();
@@ -67,6 +72,7 @@ async function main(): Promise<void> {
     snapshotIntervalMs: NEVER_MS,
     snapshotChunkBytes: chunkBytes,
     snapshotWindowChunks: windowChunks,
+    snapshotMaxBytesPerSec: maxBytesPerSec,
   };
   const raft = await Raft.create<KvResult>({
     config,

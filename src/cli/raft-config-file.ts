@@ -22,6 +22,7 @@ const RAFT_KEYS: Record<string, keyof Config> = {
   snapshot_threshold: 'snapshotThreshold',
   snapshot_chunk_bytes: 'snapshotChunkBytes',
   snapshot_window_chunks: 'snapshotWindowChunks',
+  snapshot_max_bytes_per_sec: 'snapshotMaxBytesPerSec',
   max_entry_bytes: 'maxEntryBytes',
   max_pending_applies: 'maxPendingApplies',
   apply_timeout_ms: 'applyTimeoutMs',

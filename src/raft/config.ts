@@ -29,6 +29,9 @@ export interface Config {
   snapshotChunkBytes: number;
   /** InstallSnapshot chunks in flight to one follower, at most (the leader's memory per transfer). */
   snapshotWindowChunks: number;
+  /** Snapshot bytes this node streams to followers per second, over all transfers (0: no limit).
+   * A cap leaves CPU and bandwidth to the leader's ordinary replication while a snapshot goes out. */
+  snapshotMaxBytesPerSec: number;
   /** Largest command payload accepted by `apply`; larger ones are refused before the log. */
   maxEntryBytes: number;
   /** Applies waiting for commit beyond this number are refused at once (backpressure). */
@@ -58,6 +61,7 @@ export function defaultConfig(localId: ServerId): Config {
     snapshotThreshold: 8192,
     snapshotChunkBytes: 1 << 20,
     snapshotWindowChunks: 8,
+    snapshotMaxBytesPerSec: 0,
     maxEntryBytes: 1 << 20,
     maxPendingApplies: 65_536,
     applyTimeoutMs: 10_000,
@@ -89,6 +93,7 @@ export function configProblems(config: Config): string[] {
   positiveInteger('snapshotThreshold');
   positiveInteger('snapshotChunkBytes');
   positiveInteger('snapshotWindowChunks');
+  positiveInteger('snapshotMaxBytesPerSec', 0);
   positiveInteger('maxEntryBytes');
   positiveInteger('maxPendingApplies');
   positiveInteger('applyTimeoutMs');

@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/raft/environment';
 import { InmemSnapshotStore, ManualClock } from '../../src/raft/inmem';
 import type { InstallSnapshot, InstallSnapshotResponse } from '../../src/raft/messages';
 import { SnapshotReceiver } from '../../src/raft/runtime/snapshot-receiver';
+import { RateLimiter } from '../../src/raft/runtime/rate-limiter';
 import { SnapshotSender, type SnapshotSenderHost } from '../../src/raft/runtime/snapshot-sender';
 import type { SnapshotMeta } from '../../src/raft/snapshot-store';
 
@@ -47,7 +48,7 @@ interface Fixture {
  * A sender over a store holding one snapshot of `size` bytes. The store yields 7-byte pieces so
  * that the reader has to cut and join them into 10-byte chunks.
  */
-async function setup(size = 95, options: { readChunkBytes?: number } = {}): Promise<Fixture> {
+async function setup(size = 95, options: { readChunkBytes?: number; bytesPerSecond?: number } = {}): Promise<Fixture> {
   const clock = new ManualClock();
   // No clock for the store: close() and reads complete on microtasks, which drain() runs.
   const store = new InmemSnapshotStore({ readChunkBytes: options.readChunkBytes ?? 7 });
@@ -69,6 +70,7 @@ async function setup(size = 95, options: { readChunkBytes?: number } = {}): Prom
     windowChunks: WINDOW,
     retransmitMs: RETRANSMIT_MS,
     failAfterMs: FAIL_AFTER_MS,
+    rate: new RateLimiter(clock, options.bytesPerSecond ?? 0, CHUNK * WINDOW),
     term: () => 4,
     seq: () => ++seq,
     send: (m) => sent.push(m),
@@ -414,6 +416,7 @@ test('no stored snapshot: the transfer fails (not as corrupt) without sending an
     id: 'L',
     store: new InmemSnapshotStore(),
     clock,
+    rate: new RateLimiter(clock, 0, 1),
     logger: silentLogger,
     chunkBytes: CHUNK,
     windowChunks: WINDOW,
@@ -537,4 +540,29 @@ test('sender and receiver together: the snapshot arrives byte for byte, each byt
   assert.equal(clock.now(), 0, 'no timer was needed');
   const dataBytes = sent.reduce((n, m) => n + m.data.byteLength, 0);
   assert.equal(dataBytes, meta.size, `sent ${dataBytes} data bytes for a ${meta.size}-byte snapshot`);
+});
+
+test('a rate limit paces chunks after the first window, whatever the acknowledgements', async () => {
+  // 200 bytes per second (a 10-byte chunk per 50 ms, well inside the retransmit interval), bursts of one window.
+  const { sender, clock, sent, answer } = await setup(95, { bytesPerSecond: 200 });
+  const dataChunks = (): number => sent.filter((m) => !isProbe(m)).length;
+  sender.start('F');
+  await drain();
+  answer(0);
+  await drain();
+  assert.equal(dataChunks(), 3, 'the first window goes at once');
+  answer(30);
+  await drain();
+  assert.equal(dataChunks(), 3, 'acknowledged, but the budget is spent');
+  clock.advance(49);
+  await drain();
+  assert.equal(dataChunks(), 3);
+  clock.advance(1);
+  await drain();
+  assert.equal(dataChunks(), 4, 'then one chunk per 50 ms');
+  answer(40); // progress, so the retransmit timer does not ask where the follower is
+  clock.advance(50);
+  await drain();
+  assert.equal(dataChunks(), 5);
+  sender.stopAll();
 });

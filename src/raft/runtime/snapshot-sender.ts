@@ -3,6 +3,7 @@ import type { Clock, Logger, TimerHandle } from '../environment';
 import { CorruptionError } from '../errors';
 import type { InstallSnapshot, InstallSnapshotResponse } from '../messages';
 import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
+import type { RateLimiter } from './rate-limiter';
 import { SnapshotReader } from './snapshot-reader';
 
 export interface SnapshotSenderHost {
@@ -18,6 +19,8 @@ export interface SnapshotSenderHost {
   readonly retransmitMs: number;
   /** With no answer at all for this long, the transfer has failed. */
   readonly failAfterMs: number;
+  /** Shared by every transfer from this node: caps the snapshot bytes sent per second. */
+  readonly rate: RateLimiter;
   term(): number;
   seq(): number;
   send(message: InstallSnapshot): void;
@@ -79,6 +82,8 @@ class Transfer {
   private located = false;
   private sentDone = false;
   private pumping = false;
+  /** Waiting for the rate limit to allow the next chunk. */
+  private paced: TimerHandle | undefined;
   private swapping = false;
   private ended = false;
   private lastHeard: number;
@@ -147,6 +152,7 @@ class Transfer {
     if (this.ended) return;
     this.ended = true;
     this.timer?.cancel();
+    this.paced?.cancel();
     this.onEnded(outcome === undefined);
     await this.reader?.close();
     const why = error instanceof Error ? error.message : String(error);
@@ -216,10 +222,19 @@ class Transfer {
         }
         const reader = this.reader;
         if (reader === undefined || reader.offset !== this.sentOffset) break;
+        const wait = this.host.rate.delayFor(chunkBytes);
+        if (wait > 0) {
+          this.paced ??= this.host.clock.setTimer(wait, () => {
+            this.paced = undefined;
+            void this.pump();
+          });
+          break;
+        }
         const offset = reader.offset;
         const data = await reader.read(chunkBytes);
         if (this.ended || this.reader !== reader) break;
         const done = reader.offset >= reader.meta.size;
+        this.host.rate.spend(data.byteLength);
         this.host.send(this.message(offset, data, done));
         this.sentOffset = reader.offset;
         this.sentDone = done;

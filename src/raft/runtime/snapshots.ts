@@ -8,6 +8,7 @@ import type { InstallSnapshot, RaftMessage } from '../messages';
 import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
 import type { AppliedPoint, AppliedPointTracker } from './applied-point';
 import type { Applier } from './applier';
+import { RateLimiter } from './rate-limiter';
 import { SnapshotReceiver, type ReceiverStats } from './snapshot-receiver';
 import { SnapshotSender } from './snapshot-sender';
 import { SnapshotTaker } from './snapshot-taker';
@@ -75,6 +76,8 @@ export class Snapshots<R> {
       windowChunks: cfg.snapshotWindowChunks,
       retransmitMs: cfg.heartbeatTimeoutMs,
       failAfterMs: 20 * cfg.heartbeatTimeoutMs,
+      // A burst of one window: pacing starts once a window's worth has gone out at full speed.
+      rate: new RateLimiter(host.clock, cfg.snapshotMaxBytesPerSec, cfg.snapshotChunkBytes * cfg.snapshotWindowChunks),
       term: () => core.currentTerm(),
       seq: () => core.leaderSeq(),
       send: (m) => host.send(m),

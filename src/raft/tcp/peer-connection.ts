@@ -168,8 +168,10 @@ export class PeerConnection {
     const { stats } = this.options;
     for (let batch = this.queue.takeBatch(BATCH_TARGET_BYTES); batch; batch = this.queue.takeBatch(BATCH_TARGET_BYTES)) {
       stats.framesSent += batch.frames;
-      stats.bytesSent += batch.bytes.byteLength;
-      if (!socket.write(batch.bytes)) {
+      stats.bytesSent += batch.byteLength;
+      let accepted = true;
+      for (const part of batch.parts) accepted = socket.write(part);
+      if (!accepted) {
         // Keep the rest in our queue rather than the socket's, where the priority lane and the
         // byte bound still apply to it.
         this.awaitingDrain = true;

@@ -1,4 +1,4 @@
-import { frameBytes, writeFrame } from './frame-codec';
+import { FRAME_HEADER_BYTES, frameBytes, writeFrame } from './frame-codec';
 
 /** An array-backed FIFO; `shift()` on a long array is O(n), this is O(1) amortised. */
 class Fifo<T> {
@@ -34,11 +34,15 @@ class Fifo<T> {
   }
 }
 
-/** Frames taken off the queue for one socket write. */
+/** Frames taken off the queue for one socket write, as buffers to write in order. */
 export interface Batch {
-  readonly bytes: Buffer;
+  readonly parts: readonly Uint8Array[];
+  readonly byteLength: number;
   readonly frames: number;
 }
+
+/** A frame at least this large goes out alone as (header, payload), without copying the payload. */
+const ZERO_COPY_BYTES = 64 * 1024;
 
 /**
  * The frames waiting for one peer's socket, in two lanes. Small latency-critical messages
@@ -90,7 +94,8 @@ export class SendQueue {
     fill: for (const lane of [this.priority, this.bulk]) {
       for (let next = lane.peek(); next !== undefined; next = lane.peek()) {
         const size = frameBytes(next);
-        if (count > 0 && total + size > targetBytes) break fill;
+        // A large frame goes alone, so it can be written without a copy (below).
+        if (count > 0 && (total + size > targetBytes || size >= ZERO_COPY_BYTES)) break fill;
         taken.push(next);
         lane.shift();
         total += size;
@@ -98,11 +103,19 @@ export class SendQueue {
       }
     }
     if (count === 0) return undefined;
+    this.bytes -= total;
+    const first = taken[0]!;
+    if (count === 1 && first.byteLength >= ZERO_COPY_BYTES) {
+      // A snapshot chunk or a large AppendEntries: copying a megabyte per frame is what the
+      // garbage collector then pays for, in pauses the leader's writes feel.
+      const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+      header.writeUInt32BE(first.byteLength, 0);
+      return { parts: [header, first], byteLength: total, frames: 1 };
+    }
     const out = Buffer.allocUnsafe(total);
     let offset = 0;
     for (const payload of taken) offset = writeFrame(out, offset, payload);
-    this.bytes -= total;
-    return { bytes: out, frames: count };
+    return { parts: [out], byteLength: total, frames: count };
   }
 
   /** Empties the queue; returns how many frames were discarded. */

@@ -74,7 +74,7 @@ test('queued snapshot chunks do not hold up responses, votes or heartbeats; chun
   for (const m of sent) assert.ok(q.push(encodeMessage(m), isPriority(m)));
   const order: string[] = [];
   for (let batch = q.takeBatch(1 << 16); batch !== undefined; batch = q.takeBatch(1 << 16)) {
-    new FrameDecoder(1 << 24).push(batch.bytes, (payload) => {
+    new FrameDecoder(1 << 24).push(Buffer.concat(batch.parts), (payload) => {
       order.push(String(payload[1])); // the codec's type tag
       return true;
     });

@@ -22,7 +22,7 @@ test('priority frames go ahead of queued bulk frames; order is kept within a lan
   push(5, 10, true);
   const batch = q.takeBatch(1 << 20)!;
   assert.equal(batch.frames, 5);
-  assert.deepEqual(frames(batch.bytes), [3, 5, 1, 2, 4]);
+  assert.deepEqual(frames(Buffer.concat(batch.parts)), [3, 5, 1, 2, 4]);
   assert.ok(q.isEmpty);
   assert.equal(q.takeBatch(100), undefined);
 });
@@ -32,9 +32,9 @@ test('batches respect the target size but always take one frame, and never let b
   q.push(new Uint8Array(50).fill(1), true);
   q.push(new Uint8Array(500).fill(2), true);
   q.push(new Uint8Array(10).fill(3), false);
-  assert.deepEqual(frames(q.takeBatch(100)!.bytes), [1]); // the 500-byte priority frame does not fit, nor may frame 3 pass it
-  assert.deepEqual(frames(q.takeBatch(100)!.bytes), [2]);
-  assert.deepEqual(frames(q.takeBatch(100)!.bytes), [3]);
+  assert.deepEqual(frames(Buffer.concat(q.takeBatch(100)!.parts)), [1]); // the 500-byte priority frame does not fit, nor may frame 3 pass it
+  assert.deepEqual(frames(Buffer.concat(q.takeBatch(100)!.parts)), [2]);
+  assert.deepEqual(frames(Buffer.concat(q.takeBatch(100)!.parts)), [3]);
 });
 
 test('the byte bound counts headers and refuses what does not fit', () => {
@@ -54,9 +54,24 @@ test('a long queue drains in FIFO order', () => {
   const q = new SendQueue(1 << 30);
   for (let i = 0; i < 5000; i++) q.push(Uint8Array.of(i & 0xff), false);
   const seen: number[] = [];
-  for (let b = q.takeBatch(1000); b; b = q.takeBatch(1000)) seen.push(...frames(b.bytes));
+  for (let b = q.takeBatch(1000); b; b = q.takeBatch(1000)) seen.push(...frames(Buffer.concat(b.parts)));
   assert.deepEqual(
     seen,
     Array.from({ length: 5000 }, (_, i) => i & 0xff),
   );
+});
+
+test('a large frame goes out alone as its header and the payload itself, not a copy', () => {
+  const q = new SendQueue(1 << 30);
+  const big = new Uint8Array(100 * 1024).fill(7);
+  q.push(Uint8Array.of(1), false);
+  q.push(big, false);
+  const small = q.takeBatch(1 << 20)!;
+  assert.equal(small.frames, 1, 'the large frame is not batched with others');
+  const batch = q.takeBatch(1 << 20)!;
+  assert.equal(batch.frames, 1);
+  assert.equal(batch.parts.length, 2);
+  assert.equal(batch.parts[1], big, 'the payload is written as it is');
+  assert.equal(batch.byteLength, 4 + big.byteLength);
+  assert.deepEqual(frames(Buffer.concat(batch.parts)), [7]);
 });
