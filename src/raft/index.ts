@@ -38,5 +38,6 @@ export type { SnapshotMeta, SnapshotSink, SnapshotStore, OpenedSnapshot } from '
 export { FileSnapshotStore, SnapshotNotFoundError, type FileSnapshotMeta } from './file-snapshot-store';
 export type { Transport } from './transport';
 export { TcpTransport, type TcpTransportOptions, type TcpTransportStats } from './tcp';
-export { Raft, type RaftOptions, type RaftStats } from './runtime/raft';
+export { Raft } from './runtime/raft';
+export type { RaftOptions, RaftStats } from './runtime/raft-options';
 export type { WaitOptions } from './runtime/waiters';

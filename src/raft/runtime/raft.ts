@@ -1,4 +1,3 @@
-import type { BugSwitches } from '../bugs';
 import type { Config } from '../config';
 import { validateConfig } from '../config';
 import type { Configuration, ServerAddress, ServerId } from '../configuration';
@@ -6,7 +5,7 @@ import { checkConfiguration, findServer } from '../configuration';
 import type { MembershipChange } from '../core/membership';
 import { RaftCore } from '../core/raft-core';
 import type { CoreEvent, Ready, SoftState } from '../core/ready';
-import type { Clock, Logger, Random, TimerHandle } from '../environment';
+import type { Clock, Logger, TimerHandle } from '../environment';
 import { silentLogger, systemClock, systemRandom } from '../environment';
 import {
   BadConfigurationError,
@@ -20,12 +19,10 @@ import {
   ShutdownError,
 } from '../errors';
 import { RaftEventEmitter, type RaftEventName, type RaftListener, type RaftState } from '../events';
-import type { FSM } from '../fsm';
 import type { LogEntry } from '../log';
 import { LogType } from '../log';
-import type { LogStore, StableStore } from '../log-store';
 import type { RaftMessage } from '../messages';
-import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
+import type { SnapshotMeta } from '../snapshot-store';
 import type { Transport } from '../transport';
 import { AddressBook } from './address-book';
 import { AppliedPointTracker, type AppliedPoint } from './applied-point';
@@ -36,45 +33,8 @@ import { PendingApplies } from './pending-applies';
 import { PendingReads } from './pending-reads';
 import { Snapshots } from './snapshots';
 import { startFromSnapshot, type StartState } from './start-from-snapshot';
+import type { RaftOptions, RaftStats } from './raft-options';
 import { createWaiter, type WaitOptions, type Waiter } from './waiters';
-
-export interface RaftOptions<R> {
-  readonly config: Config;
-  readonly fsm: FSM<R>;
-  readonly logStore: LogStore;
-  readonly stableStore: StableStore;
-  /** Where snapshots are kept. Without one the node never snapshots nor compacts its log. */
-  readonly snapshotStore?: SnapshotStore;
-  readonly transport: Transport;
-  readonly clock?: Clock;
-  readonly random?: Random;
-  readonly logger?: Logger;
-  /** Runs a callback soon, after the current burst of input (default setImmediate). */
-  readonly scheduler?: (callback: () => void) => void;
-  /** Test-only: known Raft bugs to switch on (see bugs.ts). */
-  readonly testOnlyBugs?: BugSwitches;
-}
-
-export interface RaftStats {
-  readonly id: ServerId;
-  readonly state: RaftState;
-  readonly term: number;
-  readonly leaderId: ServerId | undefined;
-  readonly firstLogIndex: number;
-  readonly lastLogIndex: number;
-  readonly lastLogTerm: number;
-  readonly persistedIndex: number;
-  readonly commitIndex: number;
-  readonly appliedIndex: number;
-  readonly configurationIndex: number;
-  readonly voters: number;
-  readonly pendingApplies: number;
-  readonly pendingReads: number;
-  /** Index of the newest snapshot taken or installed here (0: none). */
-  readonly snapshotIndex: number;
-  /** Snapshot transfers to followers under way. */
-  readonly snapshotsSending: number;
-}
 
 /**
  * A Raft node: hashicorp's surface over a pure core driven by one loop. Inputs (messages,
