@@ -47,7 +47,9 @@ function integerArg(name: string, text: string | undefined): number {
 async function main(): Promise<void> {
   const [id, dir, bind, ...numbers] = process.argv.slice(2);
   if (id === undefined || dir === undefined || bind === undefined || process.send === undefined) {
-    throw new Error('usage (forked with IPC): catch-up-node.js ID DIR BIND TRAILING_LOGS CHUNK_BYTES WINDOW_CHUNKS MAX_BYTES_PER_SEC VERBOSE');
+    throw new Error(
+      'usage (forked with IPC): catch-up-node.js ID DIR BIND TRAILING_LOGS CHUNK_BYTES WINDOW_CHUNKS MAX_BYTES_PER_SEC VERBOSE',
+    );
   }
   const names = ['trailing logs', 'chunk bytes', 'window', 'max bytes per second', 'verbose'];
   const [trailingLogs, chunkBytes, windowChunks, maxBytesPerSec, verbose] = names.map((name, i) => integerArg(name, numbers[i])) as [

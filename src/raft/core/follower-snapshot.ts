@@ -24,7 +24,13 @@ export function installSnapshotInLog(host: SnapshotFollowerHost, m: InstallSnaps
 }
 
 /** The follower's answer to a snapshot chunk (from the core: installed, or a stale term refused). */
-export function snapshotResponse(from: ServerId, term: number, m: InstallSnapshot, nextOffset: number, installed: boolean): InstallSnapshotResponse {
+export function snapshotResponse(
+  from: ServerId,
+  term: number,
+  m: InstallSnapshot,
+  nextOffset: number,
+  installed: boolean,
+): InstallSnapshotResponse {
   return {
     type: 'InstallSnapshotResponse',
     from,

@@ -38,7 +38,8 @@ export function loadConfigurations(
     if (found.length < 2) found.unshift(at);
     if (atApplied === undefined && i <= appliedIndex) atApplied = at;
   }
-  const fromSnapshot = snapshot && snapshot.configurationIndex > 0 ? { index: snapshot.configurationIndex, configuration: snapshot.configuration } : undefined;
+  const fromSnapshot =
+    snapshot && snapshot.configurationIndex > 0 ? { index: snapshot.configurationIndex, configuration: snapshot.configuration } : undefined;
   if (fromSnapshot && found.length < 2 && fromSnapshot.index < (found[0]?.index ?? Infinity)) found.unshift(fromSnapshot);
   return {
     history: new ConfigurationHistory(found),

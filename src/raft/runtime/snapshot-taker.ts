@@ -124,7 +124,13 @@ export class SnapshotTaker<R> {
     const compactTo = Math.min(point.index, this.host.lastLogIndex() - this.host.cfg.trailingLogs, durable);
     if (compactTo > 0) this.host.compact(compactTo);
     if (meta) this.host.taken(meta);
-    logger.info('snapshot taken', { index: point.index, term: point.term, size: meta?.size, ms: this.host.clock.now() - started, compactTo });
+    logger.info('snapshot taken', {
+      index: point.index,
+      term: point.term,
+      size: meta?.size,
+      ms: this.host.clock.now() - started,
+      compactTo,
+    });
     return meta;
   }
 }

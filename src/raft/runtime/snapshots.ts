@@ -124,7 +124,6 @@ export class Snapshots<R> {
     return this.taker.take();
   }
 
-
   leadershipLost(): void {
     this.sender.stopAll();
   }

@@ -24,7 +24,12 @@ export interface StartState {
  * term (a crash between receiving a snapshot and discarding a conflicting log), it is discarded,
  * as installing the snapshot would have done (Figure 13 rule 7).
  */
-export async function startFromSnapshot<R>(fsm: FSM<R>, logs: LogStore, store: SnapshotStore | undefined, logger: Logger): Promise<StartState> {
+export async function startFromSnapshot<R>(
+  fsm: FSM<R>,
+  logs: LogStore,
+  store: SnapshotStore | undefined,
+  logger: Logger,
+): Promise<StartState> {
   const fsmApplied = fsm.appliedIndex?.() ?? 0;
   const metas = store ? await store.list() : [];
   let snapshot: SnapshotMeta | undefined;

@@ -58,7 +58,8 @@ test('a leader that compacted past a follower asks for a snapshot, and replicate
     'the runtime is asked to stream a snapshot to c',
   );
   assert.equal(leader.core.peerProgress().get('c')!.state, 'snapshot');
-  const appendsWithEntries = (): number => h.count('AppendEntries', (m) => m.to === 'c' && m.type === 'AppendEntries' && m.entries.length > 0);
+  const appendsWithEntries = (): number =>
+    h.count('AppendEntries', (m) => m.to === 'c' && m.type === 'AppendEntries' && m.entries.length > 0);
   const before = appendsWithEntries();
   const heartbeatsBefore = h.count('AppendEntries', (m) => m.to === 'c');
   h.advance(300);

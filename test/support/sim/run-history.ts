@@ -92,8 +92,7 @@ export async function runHistory(options: HistoryOptions): Promise<HistoryResult
         `members did not all apply up to ${target}: ${lagging.join(', ')}; ` +
           `leader ${leader.id} log from ${leader.raft!.stats().firstLogIndex}, sees ${JSON.stringify(leader.raft!.replication())}`,
       );
-    }
-    else {
+    } else {
       const digests = new Set(memberNodes.map((n) => n.fsm!.digest()));
       if (digests.size !== 1) problems.push('replica states differ after convergence');
     }

@@ -68,7 +68,8 @@ export class SafetyChecker {
   private checkChain(id: string, index: number, chain: string, what: string): void {
     const seen = this.appliedChains.get(index);
     if (seen === undefined) this.appliedChains.set(index, chain);
-    else if (seen !== chain) this.violation(`state machine safety: ${id} ${what} a history up to ${index} that differs from another replica's`);
+    else if (seen !== chain)
+      this.violation(`state machine safety: ${id} ${what} a history up to ${index} that differs from another replica's`);
   }
 
   /** Records entries newly committed on `id` and checks they agree with what others committed. */
