@@ -18,8 +18,11 @@
  *     and its redial waits out a backoff, reported apart) to 'snapshot-installed' on n3 (FSM
  *     restored), and within it the stream alone and the restore alone; the catch-up, from n3's
  *     restart to its applied index reaching the leader's commit index as of the restart; the
- *     leader's write latency in the transfer window against the baseline's.
- *  5. The writes stop; once every node has applied the same index, their digests (map hash and
+ *     leader's write latency in the transfer window.
+ *  5. With n3 caught up, the same writes for another --baseline-seconds ("steady-after": all
+ *     three nodes up, no transfer). The p99 target compares the transfer window with that normal
+ *     state; the ratio to the follower-down baseline is printed too.
+ *  6. The writes stop; once every node has applied the same index, their digests (map hash and
  *     applied index) must be equal.
  * JSON lines on stdout (support/catch-up-lines.ts); notes on stderr. Options:
  * support/catch-up-cli.ts.
@@ -38,6 +41,9 @@ const IDS = ['n1', 'n2', 'n3'] as const;
 const FOLLOWER = 'n3';
 const RUNNING = IDS.filter((id) => id !== FOLLOWER);
 const ASK_TIMEOUT_MS = 30_000;
+/** After the follower caught up, before the steady window: its replay's tail settles. */
+const STEADY_SETTLE_MS = 1000;
+
 /** Generous: a slow disk takes a few ms per entry; a million-key snapshot or digest takes seconds. */
 const loadTimeoutMs = (entries: number): number => 120_000 + 5 * entries;
 const SLOW_STEP_MS = 600_000;
@@ -189,11 +195,12 @@ async function restartFollower(cluster: CatchUpCluster, leader: string): Promise
 }
 
 /** The latency windows: without a transfer, during it, and its two halves (stream, restore). */
-function latencyWindows(baseline: TimeWindow, run: CatchUpRun): TimeWindow[] {
+function latencyWindows(baseline: TimeWindow, run: CatchUpRun, steady: TimeWindow): TimeWindow[] {
   const streamDone = run.follower.logged['snapshot created']?.last;
   const restoreFrom = run.follower.logged['snapshot received']?.last;
   return [
     baseline,
+    steady,
     { name: 'during-transfer', from: run.transferFrom, to: run.installed.at },
     ...(streamDone === undefined ? [] : [{ name: 'during-stream', from: run.transferFrom, to: streamDone }]),
     ...(restoreFrom === undefined ? [] : [{ name: 'during-restore', from: restoreFrom, to: run.installed.at }]),
@@ -228,9 +235,16 @@ async function main(): Promise<void> {
     await sleep(o.baselineSeconds * 1000);
     const baseline = { name: 'baseline', from: baselineFrom, to: wallNow() };
     const run = await restartFollower(cluster, leader);
+    // The same writes once all three nodes run again and no transfer is under way: the cluster's
+    // normal state, which is what "the p99 without the transfer" means (the first baseline ran
+    // with the follower down, so the leader replicated to one peer only).
+    await sleep(STEADY_SETTLE_MS);
+    const steadyFrom = wallNow();
+    await sleep(o.baselineSeconds * 1000);
+    const steady = { name: 'steady-after', from: steadyFrom, to: wallNow() };
     const stopped = await cluster.ask(
       leader,
-      { type: 'writes-stop', windows: latencyWindows(baseline, run) },
+      { type: 'writes-stop', windows: latencyWindows(baseline, run, steady) },
       'writes-stopped',
       ASK_TIMEOUT_MS,
     );
@@ -262,6 +276,7 @@ async function main(): Promise<void> {
       catchUpMs: run.caughtUp.at - run.restartAt,
       replayedEntries: run.caughtUp.index - run.installed.index,
       baseline: byName.get('baseline')!,
+      steady: byName.get('steady-after')!,
       during: byName.get('during-transfer')!,
       leaderPeakRssMb: run.leader.rss.hwmMb ?? run.leader.rss.sampledMb,
       elections: finalTerm - first.term,

@@ -18,6 +18,8 @@ export interface InboundConnectionOptions {
   readonly logger: Logger;
   /** Hands a decoded message on; may throw (the handler is not ours), which is caught here. */
   readonly deliver: (message: RaftMessage, fromAddress: string) => void;
+  /** A peer of our cluster completed its handshake: it is up at `address`. */
+  readonly peerUp: (address: string) => void;
 }
 
 /**
@@ -135,6 +137,7 @@ export class InboundConnection {
     // Trusted now: accept frames up to the full limit.
     this.decoder.maxFrameBytes = this.options.maxFrameBytes;
     this.options.logger.debug('tcp transport: accepted peer', this.fields());
+    this.options.peerUp(handshake.senderAdvertiseAddress);
     return true;
   }
 

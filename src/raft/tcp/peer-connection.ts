@@ -84,6 +84,19 @@ export class PeerConnection {
     return { discarded, closed: this.socketClosed };
   }
 
+  /**
+   * The peer just connected to us, so it is up: if we are waiting out a backoff towards it, dial
+   * now (a restarted node is heard from at once instead of after the backoff's remainder).
+   */
+  peerIsUp(): void {
+    if (this.state !== 'waiting') return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.options.backoff.reset();
+    if (this.queue.isEmpty) this.state = 'idle';
+    else this.dial();
+  }
+
   private dial(): void {
     const { target, dialTimeoutMs, stats } = this.options;
     if (this.dialledBefore) stats.reconnects++;

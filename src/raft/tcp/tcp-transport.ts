@@ -171,6 +171,8 @@ export class TcpTransport implements Transport {
       stats: this.counters,
       logger: this.settings.logger,
       deliver: (message, fromAddress) => this.deliver(message, fromAddress),
+      // A restarted peer dials us: stop waiting out our backoff towards it.
+      peerUp: (address) => this.peers.get(address)?.peerIsUp(),
     });
     this.inbound.add(connection);
     void connection.closed.then(() => this.inbound.delete(connection));

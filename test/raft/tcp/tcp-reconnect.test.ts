@@ -72,3 +72,30 @@ test('while disconnected, the queue is bounded by bytes: the excess is dropped a
   // Closing discards what was still queued, and counts it.
   assert.equal(sender.stats().dropped, total);
 });
+
+test('a peer that restarts and dials us is redialled at once, not after the rest of our backoff', async () => {
+  const senderLog = new RecordingLogger();
+  // A backoff far longer than the test may wait: only the peer's own dial can cut it short.
+  const sender = await listen('a', { logger: senderLog, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+  let receiver = await listen('b');
+  const address = receiver.localAddress;
+  try {
+    const first = new Inbox();
+    receiver.setHandler(first.handler);
+    sender.send(address, numbered('a', 'b', 1));
+    await first.waitFor(1);
+    const lost = senderLog.waitFor('connection lost');
+    await receiver.close();
+    await lost;
+    sender.send(address, numbered('a', 'b', 2)); // queued behind a 60 s backoff
+
+    receiver = await listen('b', { bindAddress: address });
+    const second = new Inbox();
+    receiver.setHandler(second.handler);
+    receiver.send(sender.localAddress, numbered('b', 'a', 1)); // the restarted peer speaks first
+    await second.waitFor(1, 5_000);
+    assert.equal(second.received[0]!.message.type === 'RequestVote' ? second.received[0]!.message.lastLogIndex : -1, 2);
+  } finally {
+    await Promise.all([sender.close(), receiver.close()]);
+  }
+});
