@@ -11,7 +11,7 @@
  *   --trailing-logs 1000                     Config.trailingLogs (entries kept behind a snapshot)
  *   --chunk-kb 1024                          Config.snapshotChunkBytes / 1024 (default: the library's)
  *   --window 8                               Config.snapshotWindowChunks (default: the library's)
- *   --max-mb-per-s 0                         Config.snapshotMaxBytesPerSec in MiB/s (0: no limit, the library's default)
+ *   --max-mb-per-s 64                        Config.snapshotMaxBytesPerSec in MiB/s (0: no limit; default: the library's)
  *   --target-mb-per-s 50                     the transfer throughput target
  *   --target-p99-ratio 2                     the write p99 during the transfer over the baseline's, at most
  *   --follower-nice N                        run n3 at this nice value (e.g. 19): on a machine with fewer cores

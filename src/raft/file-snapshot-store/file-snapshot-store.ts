@@ -28,6 +28,8 @@ export interface FileSnapshotStoreOptions {
   readonly readChunkBytes?: number;
   /** Bytes a sink buffers before write() waits for the disk. Default 1 MiB. */
   readonly writeHighWaterMark?: number;
+  /** Bytes a sink writes before it syncs them (bounding the dirty pages it leaves). Default 8 MiB. */
+  readonly syncEveryBytes?: number;
 }
 
 /** open() or verify() of an id that is not (or no longer) in the store. */
@@ -65,7 +67,8 @@ export class FileSnapshotStore implements SnapshotStore {
     const root = path.resolve(dir);
     await createDirDurably(root);
     await removeLeftovers(root, logger);
-    return new FileSnapshotStore(root, retain, logger, readChunkBytes, writeHighWaterMark);
+    const syncEveryBytes = positiveInteger('syncEveryBytes', options.syncEveryBytes ?? 8 * MiB);
+    return new FileSnapshotStore(root, retain, logger, readChunkBytes, writeHighWaterMark, syncEveryBytes);
   }
 
   private constructor(
@@ -74,6 +77,7 @@ export class FileSnapshotStore implements SnapshotStore {
     private readonly logger: Logger,
     private readonly readChunkBytes: number,
     private readonly writeHighWaterMark: number,
+    private readonly syncEveryBytes: number,
   ) {}
 
   async create(index: number, term: number, configuration: Configuration, configurationIndex: number): Promise<FileSnapshotSink> {
@@ -108,6 +112,7 @@ export class FileSnapshotStore implements SnapshotStore {
           configurationIndex,
           createdAtMs,
           highWaterMark: this.writeHighWaterMark,
+          syncEveryBytes: this.syncEveryBytes,
           logger: this.logger,
           onClosed: () => this.reap(),
         });
