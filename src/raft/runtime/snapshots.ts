@@ -76,8 +76,9 @@ export class Snapshots<R> {
       windowChunks: cfg.snapshotWindowChunks,
       retransmitMs: cfg.heartbeatTimeoutMs,
       failAfterMs: 20 * cfg.heartbeatTimeoutMs,
-      // A burst of one window: pacing starts once a window's worth has gone out at full speed.
-      rate: new RateLimiter(host.clock, cfg.snapshotMaxBytesPerSec, cfg.snapshotChunkBytes * cfg.snapshotWindowChunks),
+      // Bursts of one chunk: a whole window sent in one turn stalls the leader's loop for
+      // milliseconds, which its own writes feel (bench:catch-up).
+      rate: new RateLimiter(host.clock, cfg.snapshotMaxBytesPerSec, cfg.snapshotChunkBytes),
       term: () => core.currentTerm(),
       seq: () => core.leaderSeq(),
       send: (m) => host.send(m),
