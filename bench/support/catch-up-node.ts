@@ -24,6 +24,7 @@ import { LoopDelay } from './loop-delay';
 import { PeakRss } from './peak-rss';
 import { wallNow } from './snapshot-protocol';
 import { TimelineLogger } from './timeline-logger';
+import { announceLeadership, describeError, exitAfterStopOnSignals } from '../../test/support/child-process/node-program';
 
 const CLUSTER_ID = 'catch-up-bench';
 const RSS_SAMPLE_MS = 50;
@@ -35,8 +36,6 @@ const FSM_MAP_BYTES = 4 * 1024 ** 3;
 function send(message: ChildMessage): void {
   if (process.send !== undefined && process.connected) process.send(message);
 }
-
-const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 function integerArg(name: string, text: string | undefined): number {
   const v = Number(text);
@@ -95,44 +94,24 @@ async function main(): Promise<void> {
       await commands.stop();
       await raft.shutdown();
       await transport.close();
-      await fsm.close(); // waits for a batch or restore under way, which raft.shutdown() does not
+      await fsm.close(); // after raft.shutdown(), which waits for the batch or restore under way
       await stores.close();
     })());
-  const exitAfterStop = (): void => {
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`# ${id}: shutdown failed: ${describe(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', exitAfterStop);
-  process.on('SIGINT', exitAfterStop); // Ctrl-C reaches the whole process group
-  process.on('disconnect', exitAfterStop);
+  exitAfterStopOnSignals(id, stop);
 
-  raft.on('fatal', ({ error }) => send({ type: 'failed', id, message: `raft stopped: ${describe(error)}` }));
-  // The parent learns who leads from the leader itself, once its first barrier has committed.
-  raft.on('role-changed', ({ role, term }) => {
-    if (role !== 'leader') return;
-    setImmediate(() => {
-      raft.barrier().then(
-        () => send({ type: 'leader', id, term }),
-        (error: unknown) => process.stderr.write(`# ${id}: first barrier as leader failed: ${describe(error)}\n`),
-      );
-    });
-  });
+  raft.on('fatal', ({ error }) => send({ type: 'failed', id, message: `raft stopped: ${describeError(error)}` }));
+  announceLeadership(id, raft, (term) => send({ type: 'leader', id, term }));
   raft.on('snapshot-installed', ({ index, size }) => send({ type: 'installed', id, index, size, at: wallNow() }));
 
   process.on('message', (message: unknown) => {
     if (!isParentMessage(message)) return;
-    commands.handle(message).catch((error: unknown) => send({ type: 'failed', id, message: describe(error) }));
+    commands.handle(message).catch((error: unknown) => send({ type: 'failed', id, message: describeError(error) }));
   });
   send({ type: 'listening', id, address: transport.localAddress, pid: process.pid, startup: raft.stats() });
 }
 
 main().catch((error: unknown) => {
-  send({ type: 'failed', id: process.argv[2] ?? '?', message: describe(error) });
-  process.stderr.write(`catch-up-node failed: ${describe(error)}\n`);
+  send({ type: 'failed', id: process.argv[2] ?? '?', message: describeError(error) });
+  process.stderr.write(`catch-up-node failed: ${describeError(error)}\n`);
   process.exit(1);
 });

@@ -14,14 +14,13 @@ import { openLmdbRaftStores } from '../../src/raft/lmdb';
 import { runClosedLoop } from './closed-loop';
 import { CountingFsm } from './counting-fsm';
 import { isParentMessage, type ChildMessage, type LoadCosts, type LoadSpec, type ParentMessage } from './tcp-protocol';
+import { announceLeadership, describeError, exitAfterStopOnSignals } from '../../test/support/child-process/node-program';
 
 const CLUSTER_ID = 'raft-tcp-bench';
 
 function send(message: ChildMessage): void {
   if (process.send !== undefined && process.connected) process.send(message);
 }
-
-const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 async function main(): Promise<void> {
   const [id, dir, maxPending] = process.argv.slice(2);
@@ -41,30 +40,9 @@ async function main(): Promise<void> {
       await transport.close();
       await stores.close();
     })());
-  const exitAfterStop = (): void => {
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`# ${id}: shutdown failed: ${describe(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', exitAfterStop);
-  process.on('SIGINT', exitAfterStop); // Ctrl-C reaches the whole process group
-  process.on('disconnect', exitAfterStop);
+  exitAfterStopOnSignals(id, stop);
 
-  // The parent learns who leads from the leader itself, once its first barrier has committed
-  // (a quorum is connected and the log is steady).
-  raft.on('role-changed', ({ role, term }) => {
-    if (role !== 'leader') return;
-    setImmediate(() => {
-      raft.barrier().then(
-        () => send({ type: 'leader', id, term }),
-        (error: unknown) => process.stderr.write(`# ${id}: first barrier as leader failed: ${describe(error)}\n`),
-      );
-    });
-  });
+  announceLeadership(id, raft, (term) => send({ type: 'leader', id, term }));
 
   const runLoad = async (spec: LoadSpec): Promise<void> => {
     if (raft.state() !== 'leader') throw new Error(`${id} was asked to run the load but is ${raft.state()}`);
@@ -97,14 +75,14 @@ async function main(): Promise<void> {
   };
   process.on('message', (message: unknown) => {
     if (!isParentMessage(message)) return;
-    onMessage(message).catch((error: unknown) => send({ type: 'failed', id, message: describe(error) }));
+    onMessage(message).catch((error: unknown) => send({ type: 'failed', id, message: describeError(error) }));
   });
 
   send({ type: 'listening', id, address: transport.localAddress });
 }
 
 main().catch((error: unknown) => {
-  send({ type: 'failed', id: process.argv[2] ?? '?', message: describe(error) });
-  process.stderr.write(`raft-tcp-node failed: ${describe(error)}\n`);
+  send({ type: 'failed', id: process.argv[2] ?? '?', message: describeError(error) });
+  process.stderr.write(`raft-tcp-node failed: ${describeError(error)}\n`);
   process.exit(1);
 });

@@ -20,6 +20,7 @@ import { isParentMessage, wallNow, type ChildMessage, type ParentMessage } from 
 import { SyntheticSnapshotFsm } from './synthetic-snapshot-fsm';
 import { TimelineLogger } from './timeline-logger';
 import { TransferWatch } from './transfer-watch';
+import { announceLeadership, describeError, exitAfterStopOnSignals } from '../../test/support/child-process/node-program';
 
 const CLUSTER_ID = 'snapshot-memory-bench';
 /** Often enough that a 20 ms allocation spike is seen; the kernel's VmHWM catches the rest. */
@@ -30,8 +31,6 @@ const COMMAND = new Uint8Array(64);
 function send(message: ChildMessage): void {
   if (process.send !== undefined && process.connected) process.send(message);
 }
-
-const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
 function integerArg(name: string, text: string | undefined): number {
   const v = Number(text);
@@ -78,30 +77,10 @@ async function main(): Promise<void> {
       await transport.close();
       await stores.close();
     })());
-  const exitAfterStop = (): void => {
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`# ${id}: shutdown failed: ${describe(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', exitAfterStop);
-  process.on('SIGINT', exitAfterStop); // Ctrl-C reaches the whole process group
-  process.on('disconnect', exitAfterStop);
+  exitAfterStopOnSignals(id, stop);
 
-  raft.on('fatal', ({ error }) => send({ type: 'failed', id, message: `raft stopped: ${describe(error)}` }));
-  // The parent learns who leads from the leader itself, once its first barrier has committed.
-  raft.on('role-changed', ({ role, term }) => {
-    if (role !== 'leader') return;
-    setImmediate(() => {
-      raft.barrier().then(
-        () => send({ type: 'leader', id, term }),
-        (error: unknown) => process.stderr.write(`# ${id}: first barrier as leader failed: ${describe(error)}\n`),
-      );
-    });
-  });
+  raft.on('fatal', ({ error }) => send({ type: 'failed', id, message: `raft stopped: ${describeError(error)}` }));
+  announceLeadership(id, raft, (term) => send({ type: 'leader', id, term }));
   raft.on('snapshot-installed', ({ index, size }) => {
     const restored = fsm.lastRestored;
     if (restored === undefined) send({ type: 'failed', id, message: 'snapshot installed but the FSM saw no restore' });
@@ -166,14 +145,14 @@ async function main(): Promise<void> {
   };
   process.on('message', (message: unknown) => {
     if (!isParentMessage(message)) return;
-    onMessage(message).catch((error: unknown) => send({ type: 'failed', id, message: describe(error) }));
+    onMessage(message).catch((error: unknown) => send({ type: 'failed', id, message: describeError(error) }));
   });
 
   send({ type: 'listening', id, address: transport.localAddress, pid: process.pid });
 }
 
 main().catch((error: unknown) => {
-  send({ type: 'failed', id: process.argv[2] ?? '?', message: describe(error) });
-  process.stderr.write(`snapshot-node failed: ${describe(error)}\n`);
+  send({ type: 'failed', id: process.argv[2] ?? '?', message: describeError(error) });
+  process.stderr.write(`snapshot-node failed: ${describeError(error)}\n`);
   process.exit(1);
 });

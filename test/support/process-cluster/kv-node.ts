@@ -29,8 +29,7 @@ import { openLmdbRaftStores } from '../../../src/raft/lmdb';
 import { checkKey, encodeDel, encodePut, type KvResult } from './kv-fsm';
 import { openNodeFsm } from './node-fsm';
 import { NODE_SNAPSHOT_DIR, isParentMessage, parseNodeOptions, type ChildMessage, type NodeErrorInfo, type NodeRequest } from './protocol';
-
-const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+import { announceLeadership, describeError, exitAfterStopOnSignals } from '../child-process/node-program';
 
 function send(message: ChildMessage): void {
   if (process.send !== undefined && process.connected) process.send(message);
@@ -50,7 +49,7 @@ function errorInfo(error: unknown): NodeErrorInfo {
   if (error instanceof NotLeaderError)
     return { code: error.code, message: error.message, outcome: error.outcome, leaderId: error.leaderId };
   if (error instanceof RaftError) return { code: error.code, message: error.message, outcome: error.outcome };
-  return { code: 'error', message: describe(error), outcome: 'unknown' };
+  return { code: 'error', message: describeError(error), outcome: 'unknown' };
 }
 
 async function main(): Promise<void> {
@@ -90,34 +89,13 @@ async function main(): Promise<void> {
       await stores.close();
       await nodeFsm.close();
     })());
-  const exitAfterStop = (): void => {
-    stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`# ${id}: shutdown failed: ${describe(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', exitAfterStop);
-  process.on('SIGINT', exitAfterStop);
-  process.on('disconnect', exitAfterStop);
+  exitAfterStopOnSignals(id, stop);
 
   const reportRole = (term: number): void => send({ type: 'role', id, role: raft.state(), term, leaderId: raft.leader()?.id ?? null });
   raft.on('leader-changed', ({ term }) => reportRole(term));
-  raft.on('role-changed', ({ role, term }) => {
-    reportRole(term);
-    if (role !== 'leader') return;
-    // Announce leadership once a barrier of this term has committed: a quorum is connected and
-    // every earlier entry is applied here, so reads and writes can go to this node.
-    setImmediate(() => {
-      raft.barrier().then(
-        () => send({ type: 'leader', id, term }),
-        (error: unknown) => process.stderr.write(`# ${id}: first barrier of term ${term} failed: ${errorInfo(error).message}\n`),
-      );
-    });
-  });
-  raft.on('fatal', ({ error }) => send({ type: 'failed', id, message: `raft fatal: ${describe(error)}` }));
+  raft.on('role-changed', ({ term }) => reportRole(term));
+  announceLeadership(id, raft, (term) => send({ type: 'leader', id, term }));
+  raft.on('fatal', ({ error }) => send({ type: 'failed', id, message: `raft fatal: ${describeError(error)}` }));
   raft.on('snapshot-taken', ({ index, term, size }) => send({ type: 'snapshot', id, event: 'taken', index, term, size }));
   raft.on('snapshot-installed', ({ index, term, size }) => send({ type: 'snapshot', id, event: 'installed', index, term, size }));
   const handle = async (request: NodeRequest): Promise<unknown> => {
@@ -153,7 +131,7 @@ async function main(): Promise<void> {
     if (message.type === 'bootstrap') {
       raft
         .bootstrapCluster({ servers: [...message.servers] })
-        .catch((error: unknown) => send({ type: 'failed', id, message: describe(error) }));
+        .catch((error: unknown) => send({ type: 'failed', id, message: describeError(error) }));
       return;
     }
     const { seq } = message;
@@ -168,9 +146,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`kv-node failed: ${describe(error)}\n`);
+  process.stderr.write(`kv-node failed: ${describeError(error)}\n`);
   // Exit only once the report has left: process.send is asynchronous.
-  const message: ChildMessage = { type: 'failed', id: process.argv[2] ?? '?', message: describe(error) };
+  const message: ChildMessage = { type: 'failed', id: process.argv[2] ?? '?', message: describeError(error) };
   if (process.send !== undefined && process.connected) process.send(message, undefined, {}, () => process.exit(1));
   else process.exit(1);
 });
