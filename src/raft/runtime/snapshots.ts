@@ -76,9 +76,10 @@ export class Snapshots<R> {
       windowChunks: cfg.snapshotWindowChunks,
       retransmitMs: cfg.heartbeatTimeoutMs,
       failAfterMs: 20 * cfg.heartbeatTimeoutMs,
-      // Bursts of one chunk: a whole window sent in one turn stalls the leader's loop for
-      // milliseconds, which its own writes feel (bench:catch-up).
-      rate: new RateLimiter(host.clock, cfg.snapshotMaxBytesPerSec, cfg.snapshotChunkBytes),
+      // Bursts of two chunks: a whole window sent in one turn stalls the leader's loop for
+      // milliseconds, which its own writes feel (bench:catch-up), while one chunk would lose the
+      // rate to every timer that fires late.
+      rate: new RateLimiter(host.clock, cfg.snapshotMaxBytesPerSec, 2 * cfg.snapshotChunkBytes),
       term: () => core.currentTerm(),
       seq: () => core.leaderSeq(),
       send: (m) => host.send(m),
