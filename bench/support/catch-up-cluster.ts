@@ -5,12 +5,12 @@
  * nodes arrive in one inbox; a node that dies unasked or reports a failure fails every wait.
  * close() stops every node and removes the temp dir, also after a failure.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isChildMessage, type ChildMessage, type ParentMessage } from './catch-up-protocol';
 import { MessageInbox } from './message-inbox';
+import { ForkedNode } from './forked-node';
 
 const NODE_SCRIPT = join(__dirname, 'catch-up-node.js');
 /** Opening a million-key FSM and a log of a million entries is quick, but the machine may be busy. */
@@ -30,15 +30,9 @@ export interface CatchUpClusterOptions {
 
 export type StartedNode = Extract<ChildMessage, { type: 'listening' }>;
 
-interface NodeProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-  stopping: boolean;
-}
-
 export class CatchUpCluster {
   readonly dir: string;
-  private readonly nodes = new Map<string, NodeProcess>();
+  private readonly nodes = new Map<string, ForkedNode<ParentMessage>>();
   /** Each node's address once it first listened: a restart binds it again. */
   private readonly addresses = new Map<string, string>();
   private readonly runs = new Map<string, number>();
@@ -65,14 +59,14 @@ export class CatchUpCluster {
   async stop(id: string): Promise<void> {
     const node = this.nodes.get(id);
     if (node === undefined) throw new Error(`node ${id} is not running`);
-    await stopNode(id, node);
+    await node.stop(STOP_TIMEOUT_MS);
     this.nodes.delete(id);
   }
 
   send(id: string, message: ParentMessage): void {
     const node = this.nodes.get(id);
-    if (node === undefined || !node.child.connected) throw new Error(`node ${id} is not connected`);
-    node.child.send(message);
+    if (node === undefined) throw new Error(`node ${id} is not running`);
+    node.send(message);
   }
 
   next<K extends ChildMessage['type']>(type: K, timeoutMs: number, from?: string): Promise<Extract<ChildMessage, { type: K }>> {
@@ -99,56 +93,27 @@ export class CatchUpCluster {
   private async shutdown(): Promise<void> {
     this.inbox.fail(new Error('cluster closing'));
     try {
-      await Promise.all([...this.nodes].map(([id, n]) => stopNode(id, n)));
+      await Promise.all([...this.nodes.values()].map((n) => n.stop(STOP_TIMEOUT_MS)));
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }
   }
 
-  private spawn(id: string): NodeProcess {
+  private spawn(id: string): ForkedNode<ParentMessage> {
     const dir = join(this.dir, id);
     mkdirSync(dir, { recursive: true });
     const run = (this.runs.get(id) ?? 0) + 1;
     this.runs.set(id, run);
     const bind = this.addresses.get(id) ?? '127.0.0.1:0';
-    const nice = this.options.niceness(id);
-    const execArgv = this.options.execArgv(id, run);
-    const child = fork(NODE_SCRIPT, [id, dir, bind, ...this.options.nodeArgs], {
-      // Started through nice(1), so every thread inherits the nice value (setpriority on a running
-      // process would change its main thread only, not its GC, libuv and LMDB threads).
-      ...(nice === undefined ? { execArgv } : { execPath: 'nice', execArgv: ['-n', String(nice), process.execPath, ...execArgv] }),
-      stdio: ['ignore', 2, 2, 'ipc'], // a node's stdout goes to our stderr: stdout is for JSON lines
+    return new ForkedNode<ParentMessage>(id, {
+      script: NODE_SCRIPT,
+      args: [id, dir, bind, ...this.options.nodeArgs],
+      execArgv: this.options.execArgv(id, run),
+      nice: this.options.niceness(id),
+      onMessage: (message) => {
+        if (isChildMessage(message)) this.inbox.push(message);
+      },
+      onFailure: (error) => this.inbox.fail(error),
     });
-    child.on('message', (message: unknown) => {
-      if (isChildMessage(message)) this.inbox.push(message);
-    });
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => {
-        // `node` is assigned below, long before the child can exit.
-        if (!node.stopping && this.closing === undefined)
-          this.inbox.fail(new Error(`node ${id} exited early (code ${code}, signal ${signal})`));
-        else if (code !== 0) process.stderr.write(`# node ${id} exited with code ${code}, signal ${signal}\n`);
-        resolve();
-      });
-    });
-    child.on('error', (error) => this.inbox.fail(new Error(`node ${id}: ${error.message}`)));
-    const node: NodeProcess = { child, exited, stopping: false };
-    return node;
-  }
-}
-
-async function stopNode(id: string, node: NodeProcess): Promise<void> {
-  const { child } = node;
-  node.stopping = true;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)));
-  const outcome = await Promise.race([node.exited.then(() => 'exited' as const), grace]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') {
-    process.stderr.write(`# node ${id} did not stop within ${STOP_TIMEOUT_MS} ms: SIGKILL\n`);
-    child.kill('SIGKILL');
-    await node.exited;
   }
 }

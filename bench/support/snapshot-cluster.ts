@@ -4,12 +4,12 @@
  * loopback. Messages from them arrive in one inbox; a node that dies or reports a failure fails
  * every wait. close() stops every node and removes the temp dir, also after a failure.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageInbox } from './message-inbox';
 import { isChildMessage, type ChildMessage, type ParentMessage } from './snapshot-protocol';
+import { ForkedNode } from './forked-node';
 
 const NODE_SCRIPT = join(__dirname, 'snapshot-node.js');
 const START_TIMEOUT_MS = 15_000;
@@ -30,14 +30,9 @@ export interface StartedNode {
   readonly pid: number;
 }
 
-interface NodeProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-}
-
 export class SnapshotCluster {
   readonly dir: string;
-  private readonly nodes = new Map<string, NodeProcess>();
+  private readonly nodes = new Map<string, ForkedNode<ParentMessage>>();
   private readonly inbox = new MessageInbox<ChildMessage>((m) =>
     m.type === 'failed' ? new Error(`node ${m.id} failed: ${m.message}`) : undefined,
   );
@@ -57,8 +52,8 @@ export class SnapshotCluster {
 
   send(id: string, message: ParentMessage): void {
     const node = this.nodes.get(id);
-    if (node === undefined || !node.child.connected) throw new Error(`node ${id} is not connected`);
-    node.child.send(message);
+    if (node === undefined) throw new Error(`node ${id} is not running`);
+    node.send(message);
   }
 
   next<K extends ChildMessage['type']>(type: K, timeoutMs: number, from?: string): Promise<Extract<ChildMessage, { type: K }>> {
@@ -74,45 +69,23 @@ export class SnapshotCluster {
   private async shutdown(): Promise<void> {
     this.inbox.fail(new Error('cluster closing'));
     try {
-      await Promise.all([...this.nodes].map(([id, n]) => stopNode(id, n)));
+      await Promise.all([...this.nodes.values()].map((n) => n.stop(STOP_TIMEOUT_MS)));
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }
   }
 
-  private spawn(id: string): NodeProcess {
+  private spawn(id: string): ForkedNode<ParentMessage> {
     const dir = join(this.dir, id);
     mkdirSync(dir);
-    const child = fork(NODE_SCRIPT, [id, dir, ...this.options.nodeArgs], {
+    return new ForkedNode<ParentMessage>(id, {
+      script: NODE_SCRIPT,
+      args: [id, dir, ...this.options.nodeArgs],
       execArgv: this.options.execArgv(id),
-      stdio: ['ignore', 2, 2, 'ipc'], // a node's stdout goes to our stderr: stdout is for JSON lines
+      onMessage: (message) => {
+        if (isChildMessage(message)) this.inbox.push(message);
+      },
+      onFailure: (error) => this.inbox.fail(error),
     });
-    child.on('message', (message: unknown) => {
-      if (isChildMessage(message)) this.inbox.push(message);
-    });
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => {
-        if (this.closing === undefined) this.inbox.fail(new Error(`node ${id} exited early (code ${code}, signal ${signal})`));
-        else if (code !== 0) process.stderr.write(`# node ${id} exited with code ${code}, signal ${signal}\n`);
-        resolve();
-      });
-    });
-    child.on('error', (error) => this.inbox.fail(new Error(`node ${id}: ${error.message}`)));
-    return { child, exited };
-  }
-}
-
-async function stopNode(id: string, node: NodeProcess): Promise<void> {
-  const { child } = node;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)));
-  const outcome = await Promise.race([node.exited.then(() => 'exited' as const), grace]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') {
-    process.stderr.write(`# node ${id} did not stop within ${STOP_TIMEOUT_MS} ms: SIGKILL\n`);
-    child.kill('SIGKILL');
-    await node.exited;
   }
 }

@@ -4,13 +4,13 @@
  * bound addresses, sends everyone the full configuration (node 1 bootstraps it), learns the
  * leader from the leader itself, and asks the leader's process to run the load.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from '../../src/raft';
 import { MessageInbox } from './message-inbox';
 import { isChildMessage, type ChildMessage, type LoadCosts, type LoadResult, type LoadSpec, type ParentMessage } from './tcp-protocol';
+import { ForkedNode } from './forked-node';
 
 const NODE_SCRIPT = join(__dirname, 'raft-tcp-node.js');
 const START_TIMEOUT_MS = 15_000;
@@ -25,15 +25,9 @@ export interface TcpClusterOptions {
   readonly execArgv: (id: string) => string[];
 }
 
-interface NodeProcess {
-  readonly id: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<void>;
-}
-
 export class TcpCluster {
   readonly dir: string;
-  private readonly nodes: NodeProcess[] = [];
+  private readonly nodes: ForkedNode<ParentMessage>[] = [];
   private readonly inbox = new MessageInbox<ChildMessage>((m) =>
     m.type === 'failed' ? new Error(`node ${m.id} failed: ${m.message}`) : undefined,
   );
@@ -56,7 +50,7 @@ export class TcpCluster {
       const { address } = await this.inbox.next('listening', START_TIMEOUT_MS, n.id);
       servers.push({ id: n.id, address, suffrage: 'voter' });
     }
-    this.nodes.forEach((n, i) => this.send(n, { type: 'configure', servers, bootstrap: i === 0 }));
+    this.nodes.forEach((n, i) => n.send({ type: 'configure', servers, bootstrap: i === 0 }));
   }
 
   /** The id of the node that reported leading (with its first barrier committed). */
@@ -68,7 +62,7 @@ export class TcpCluster {
   async runLoad(leaderId: string, spec: LoadSpec): Promise<{ result: LoadResult; costs: LoadCosts }> {
     const node = this.nodes.find((n) => n.id === leaderId);
     if (node === undefined) throw new Error(`no node ${leaderId}`);
-    this.send(node, { type: 'load', spec });
+    node.send({ type: 'load', spec });
     const timeoutMs = (spec.warmupSeconds + spec.seconds) * 1000 + 30_000;
     const { result, costs } = await this.inbox.next('result', timeoutMs, leaderId);
     return { result, costs };
@@ -83,50 +77,23 @@ export class TcpCluster {
   private async shutdown(): Promise<void> {
     this.inbox.fail(new Error('cluster closing'));
     try {
-      await Promise.all(this.nodes.map((n) => stopNode(n)));
+      await Promise.all(this.nodes.map((n) => n.stop(STOP_TIMEOUT_MS)));
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }
   }
 
-  private spawn(id: string): NodeProcess {
+  private spawn(id: string): ForkedNode<ParentMessage> {
     const dir = join(this.dir, id);
     mkdirSync(dir);
-    const child = fork(NODE_SCRIPT, [id, dir, String(this.options.maxPendingApplies)], {
+    return new ForkedNode<ParentMessage>(id, {
+      script: NODE_SCRIPT,
+      args: [id, dir, String(this.options.maxPendingApplies)],
       execArgv: this.options.execArgv(id),
-      stdio: ['ignore', 2, 2, 'ipc'], // a node's stdout goes to our stderr: stdout is for JSON lines
+      onMessage: (message) => {
+        if (isChildMessage(message)) this.inbox.push(message);
+      },
+      onFailure: (error) => this.inbox.fail(error),
     });
-    child.on('message', (message: unknown) => {
-      if (isChildMessage(message)) this.inbox.push(message);
-    });
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => {
-        if (this.closing === undefined) this.inbox.fail(new Error(`node ${id} exited early (code ${code}, signal ${signal})`));
-        else if (code !== 0) process.stderr.write(`# node ${id} exited with code ${code}, signal ${signal}\n`);
-        resolve();
-      });
-    });
-    child.on('error', (error) => this.inbox.fail(new Error(`node ${id}: ${error.message}`)));
-    return { id, child, exited };
-  }
-
-  private send(node: NodeProcess, message: ParentMessage): void {
-    if (!node.child.connected) throw new Error(`node ${node.id} is not connected`);
-    node.child.send(message);
-  }
-}
-
-async function stopNode(node: NodeProcess): Promise<void> {
-  const { child } = node;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const grace = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS)));
-  const outcome = await Promise.race([node.exited.then(() => 'exited' as const), grace]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') {
-    process.stderr.write(`# node ${node.id} did not stop within ${STOP_TIMEOUT_MS} ms: SIGKILL\n`);
-    child.kill('SIGKILL');
-    await node.exited;
   }
 }
