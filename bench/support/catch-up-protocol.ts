@@ -10,6 +10,7 @@ import type { KvDigest } from '../../test/support/lmdb-kv/lmdb-kv-fsm';
 import type { LoopDelayReading } from './loop-delay';
 import type { PeakRssReading } from './peak-rss';
 import type { LogMark } from './snapshot-protocol';
+import { taggedMessageGuard } from '../../test/support/child-process/tagged-message';
 
 export type ParentMessage =
   | { readonly type: 'configure'; readonly servers: readonly Server[] }
@@ -96,45 +97,30 @@ export type ChildMessage =
   | { readonly type: 'digest'; readonly id: string; readonly digest: KvDigest }
   | { readonly type: 'failed'; readonly id: string; readonly message: string };
 
-const CHILD_TYPES: ReadonlySet<string> = new Set([
-  'listening',
-  'leader',
-  'loaded',
-  'snapshotted',
-  'stats',
-  'writes-stopped',
-  'watching',
-  'installed',
-  'caught-up',
-  'report',
-  'digest',
-  'failed',
-]);
-const PARENT_TYPES: ReadonlySet<string> = new Set([
-  'configure',
-  'load',
-  'snapshot',
-  'stats',
-  'writes-start',
-  'writes-stop',
-  'watch-transfer',
-  'catch-up',
-  'report',
-  'digest',
-]);
-
-function typeOf(message: unknown): string | undefined {
-  if (typeof message !== 'object' || message === null || !('type' in message)) return undefined;
-  return typeof message.type === 'string' ? message.type : undefined;
-}
-
-/** Both ends are this benchmark's own code: checking the tag is enough. */
-export function isChildMessage(message: unknown): message is ChildMessage {
-  const type = typeOf(message);
-  return type !== undefined && CHILD_TYPES.has(type);
-}
-
-export function isParentMessage(message: unknown): message is ParentMessage {
-  const type = typeOf(message);
-  return type !== undefined && PARENT_TYPES.has(type);
-}
+/** Both ends are our own code: checking the tag is enough. */
+export const isChildMessage = taggedMessageGuard<ChildMessage>({
+  listening: true,
+  leader: true,
+  loaded: true,
+  snapshotted: true,
+  stats: true,
+  'writes-stopped': true,
+  watching: true,
+  installed: true,
+  'caught-up': true,
+  report: true,
+  digest: true,
+  failed: true,
+});
+export const isParentMessage = taggedMessageGuard<ParentMessage>({
+  configure: true,
+  load: true,
+  snapshot: true,
+  stats: true,
+  'writes-start': true,
+  'writes-stop': true,
+  'watch-transfer': true,
+  'catch-up': true,
+  report: true,
+  digest: true,
+});

@@ -20,6 +20,7 @@ import type { Server } from '../../src/raft';
 import type { PeakRssReading } from './peak-rss';
 import type { IoCounters } from './proc-io';
 import type { StreamDigest } from './synthetic-snapshot-fsm';
+import { taggedMessageGuard } from '../../test/support/child-process/tagged-message';
 
 export type ParentMessage =
   | { readonly type: 'configure'; readonly servers: readonly Server[] }
@@ -82,24 +83,17 @@ export type ChildMessage =
   | { readonly type: 'report'; readonly id: string; readonly report: NodeReport }
   | { readonly type: 'failed'; readonly id: string; readonly message: string };
 
-const CHILD_TYPES: ReadonlySet<string> = new Set(['listening', 'leader', 'filled', 'added', 'installed', 'report', 'failed']);
-const PARENT_TYPES: ReadonlySet<string> = new Set(['configure', 'fill', 'add', 'report']);
-
-function typeOf(message: unknown): string | undefined {
-  if (typeof message !== 'object' || message === null || !('type' in message)) return undefined;
-  return typeof message.type === 'string' ? message.type : undefined;
-}
-
-/** Both ends are this benchmark's own code: checking the tag is enough. */
-export function isChildMessage(message: unknown): message is ChildMessage {
-  const type = typeOf(message);
-  return type !== undefined && CHILD_TYPES.has(type);
-}
-
-export function isParentMessage(message: unknown): message is ParentMessage {
-  const type = typeOf(message);
-  return type !== undefined && PARENT_TYPES.has(type);
-}
+/** Both ends are our own code: checking the tag is enough. */
+export const isChildMessage = taggedMessageGuard<ChildMessage>({
+  listening: true,
+  leader: true,
+  filled: true,
+  added: true,
+  installed: true,
+  report: true,
+  failed: true,
+});
+export const isParentMessage = taggedMessageGuard<ParentMessage>({ configure: true, fill: true, add: true, report: true });
 
 /** Wall-clock ms with sub-ms precision, comparable across processes. */
 export const wallNow = (): number => performance.timeOrigin + performance.now();

@@ -12,6 +12,7 @@
  * Shutdown is SIGTERM (or the IPC channel closing): raft.shutdown(), transport.close(), stores.close().
  */
 import type { Server } from '../../src/raft';
+import { taggedMessageGuard } from '../../test/support/child-process/tagged-message';
 
 export interface LoadSpec {
   readonly concurrency: number;
@@ -58,21 +59,6 @@ export type ChildMessage =
   | { readonly type: 'result'; readonly id: string; readonly result: LoadResult; readonly costs: LoadCosts }
   | { readonly type: 'failed'; readonly id: string; readonly message: string };
 
-const CHILD_TYPES: ReadonlySet<string> = new Set(['listening', 'leader', 'result', 'failed']);
-const PARENT_TYPES: ReadonlySet<string> = new Set(['configure', 'load']);
-
-function typeOf(message: unknown): string | undefined {
-  if (typeof message !== 'object' || message === null || !('type' in message)) return undefined;
-  return typeof message.type === 'string' ? message.type : undefined;
-}
-
-/** Both ends are this benchmark's own code: checking the tag is enough. */
-export function isChildMessage(message: unknown): message is ChildMessage {
-  const type = typeOf(message);
-  return type !== undefined && CHILD_TYPES.has(type);
-}
-
-export function isParentMessage(message: unknown): message is ParentMessage {
-  const type = typeOf(message);
-  return type !== undefined && PARENT_TYPES.has(type);
-}
+/** Both ends are our own code: checking the tag is enough. */
+export const isChildMessage = taggedMessageGuard<ChildMessage>({ listening: true, leader: true, result: true, failed: true });
+export const isParentMessage = taggedMessageGuard<ParentMessage>({ configure: true, load: true });

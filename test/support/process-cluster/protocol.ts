@@ -16,6 +16,7 @@
  * Shutdown is SIGTERM (graceful) or SIGKILL (a crash); the IPC channel closing also stops a node.
  */
 import type { Config, RaftState, RaftStats, Server, SnapshotMeta } from '../../../src/raft';
+import { taggedMessageGuard } from '../child-process/tagged-message';
 
 /**
  * How a node is built, passed by the parent as JSON (kv-node's last argument). Every field is
@@ -132,20 +133,13 @@ export type ChildMessage =
   | { readonly type: 'failed'; readonly id: string; readonly message: string }
   | ({ readonly type: 'snapshot'; readonly id: string } & SnapshotEvent);
 
-const CHILD_TYPES: ReadonlySet<string> = new Set(['listening', 'role', 'leader', 'reply', 'failed', 'snapshot']);
-const PARENT_TYPES: ReadonlySet<string> = new Set(['bootstrap', 'request']);
-
-function typeOf(message: unknown): string | undefined {
-  if (typeof message !== 'object' || message === null || !('type' in message)) return undefined;
-  return typeof message.type === 'string' ? message.type : undefined;
-}
-
-export function isChildMessage(message: unknown): message is ChildMessage {
-  const type = typeOf(message);
-  return type !== undefined && CHILD_TYPES.has(type);
-}
-
-export function isParentMessage(message: unknown): message is ParentMessage {
-  const type = typeOf(message);
-  return type !== undefined && PARENT_TYPES.has(type);
-}
+/** Both ends are our own code: checking the tag is enough. */
+export const isChildMessage = taggedMessageGuard<ChildMessage>({
+  listening: true,
+  role: true,
+  leader: true,
+  reply: true,
+  failed: true,
+  snapshot: true,
+});
+export const isParentMessage = taggedMessageGuard<ParentMessage>({ bootstrap: true, request: true });
