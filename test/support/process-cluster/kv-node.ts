@@ -28,6 +28,7 @@ import {
 import { openLmdbRaftStores } from '../../../src/raft/lmdb';
 import { checkKey, encodeDel, encodePut, type KvResult } from './kv-fsm';
 import { openNodeFsm } from './node-fsm';
+import { withProgressReports } from './progress-fsm';
 import { NODE_SNAPSHOT_DIR, isParentMessage, parseNodeOptions, type ChildMessage, type NodeErrorInfo, type NodeRequest } from './protocol';
 import { announceLeadership, describeError, exitAfterStopOnSignals } from '../child-process/node-program';
 
@@ -70,9 +71,20 @@ async function main(): Promise<void> {
   });
   // The closure runs only once Raft exists (digest requests arrive after 'listening').
   const nodeFsm = openNodeFsm(options, dir, () => raft.stats().appliedIndex);
+  // Stats go to the parent after every apply batch or restore, once per event-loop turn (by then
+  // Raft has recorded the new applied index).
+  let progressScheduled = false;
+  const progressed = (): void => {
+    if (progressScheduled) return;
+    progressScheduled = true;
+    setImmediate(() => {
+      progressScheduled = false;
+      send({ type: 'progress', id, stats: raft.stats() });
+    });
+  };
   const raft: Raft<KvResult> = await Raft.create<KvResult>({
     config: { ...defaultConfig(id), ...options.raft },
-    fsm: nodeFsm.fsm,
+    fsm: withProgressReports(nodeFsm.fsm, progressed),
     logStore: stores.logs,
     stableStore: stores.stable,
     ...(snapshotStore === undefined ? {} : { snapshotStore }),

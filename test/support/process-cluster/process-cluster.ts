@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RaftState, RaftStats, Server } from '../../../src/raft';
-import { NodeProcess, NodeRequestError, type ExitInfo } from './node-process';
+import { NodeProcess, type ExitInfo } from './node-process';
 import type { ChildMessage, KvNodeOptions, NodeDigest, NodeOp, NodeRequest, NodeResults, SnapshotEvent } from './protocol';
 
 export interface ProcessClusterOptions {
@@ -39,6 +39,8 @@ interface NodeView {
   listening: boolean;
   /** The incarnation's stats right after it opened its stores (what it restored from disk). */
   startup: RaftStats | undefined;
+  /** Its latest stats: from startup, then every progress report, with role changes applied. */
+  stats: RaftStats | undefined;
   role: RaftState;
   term: number;
   leaderId: string | undefined;
@@ -190,29 +192,28 @@ export class ProcessCluster {
     return this.request(id, { op: 'localGet', key });
   }
 
-  /** The stats of every alive node (a node that dies while asked is left out). */
-  async allStats(): Promise<Map<string, RaftStats>> {
-    const alive = this.ids.filter((id) => this.isAlive(id));
-    const answers = await Promise.all(alive.map((id) => this.stats(id).catch(ignoreExited)));
-    const stats = new Map<string, RaftStats>();
-    answers.forEach((s, i) => s !== undefined && stats.set(alive[i]!, s));
-    return stats;
-  }
-
-  /** Polls allStats() every `intervalMs` until `predicate` holds; rejects after `timeoutMs`. */
-  async waitUntil(
+  /**
+   * Resolves once `predicate` holds for the live nodes' latest reported stats (each node reports
+   * after every apply batch, restore and role change), re-checked on every report; rejects after
+   * `timeoutMs`.
+   */
+  waitUntil(
     predicate: (stats: ReadonlyMap<string, RaftStats>) => boolean,
-    { timeoutMs, what, intervalMs = 25 }: { timeoutMs: number; what: string; intervalMs?: number },
+    { timeoutMs, what }: { timeoutMs: number; what: string },
   ): Promise<Map<string, RaftStats>> {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      if (this.failure !== undefined) throw this.failure;
-      const stats = await this.allStats();
-      if (predicate(stats)) return stats;
-      if (performance.now() >= deadline)
-        throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}; last stats: ${summarize(stats)}`);
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
+    const latest = (): Map<string, RaftStats> => {
+      const stats = new Map<string, RaftStats>();
+      for (const v of this.views.values()) if (v.process.alive && v.stats !== undefined) stats.set(v.id, v.stats);
+      return stats;
+    };
+    return this.waitFor(
+      () => {
+        const stats = latest();
+        return predicate(stats) ? stats : undefined;
+      },
+      timeoutMs,
+      what,
+    );
   }
 
   /** Kills every node that is left (SIGKILL) and removes the temp dir. Idempotent; never throws. */
@@ -235,7 +236,14 @@ export class ProcessCluster {
   /** One line per node: role, term, and whether it is alive. */
   describeNodes(): string {
     return [...this.views.values()]
-      .map((v) => `${v.id}#${v.incarnation}${v.process.alive ? '' : '(dead)'} ${v.role} t${v.term} leader=${v.leaderId ?? '-'}`)
+      .map((v) => {
+        const s = v.stats;
+        const progress =
+          s === undefined
+            ? ''
+            : ` commit=${s.commitIndex} applied=${s.appliedIndex} log=${s.firstLogIndex}..${s.lastLogIndex} snapshot=${s.snapshotIndex}`;
+        return `${v.id}#${v.incarnation}${v.process.alive ? '' : '(dead)'} ${v.role} t${v.term} leader=${v.leaderId ?? '-'}${progress}`;
+      })
       .join('; ');
   }
 
@@ -271,12 +279,17 @@ export class ProcessCluster {
       case 'listening':
         v.listening = true;
         v.startup = message.startup;
+        v.stats = message.startup;
         v.port = Number(message.address.slice(message.address.lastIndexOf(':') + 1));
         break;
       case 'role':
         v.role = message.role;
         v.term = message.term;
         v.leaderId = message.leaderId ?? undefined;
+        if (v.stats !== undefined) v.stats = { ...v.stats, state: message.role, term: message.term, leaderId: v.leaderId };
+        break;
+      case 'progress':
+        v.stats = message.stats;
         break;
       case 'leader':
         v.announcedTerm = message.term;
@@ -338,11 +351,12 @@ export class ProcessCluster {
 /** The per-incarnation part of a NodeView. */
 function freshState(): Pick<
   NodeView,
-  'listening' | 'startup' | 'role' | 'term' | 'leaderId' | 'announcedTerm' | 'expectingExit' | 'snapshots'
+  'listening' | 'startup' | 'stats' | 'role' | 'term' | 'leaderId' | 'announcedTerm' | 'expectingExit' | 'snapshots'
 > {
   return {
     listening: false,
     startup: undefined,
+    stats: undefined,
     role: 'follower',
     term: 0,
     leaderId: undefined,
@@ -350,19 +364,4 @@ function freshState(): Pick<
     expectingExit: false,
     snapshots: [],
   };
-}
-
-function ignoreExited(error: unknown): undefined {
-  if (error instanceof NodeRequestError && error.code === 'node-exited') return undefined;
-  throw error;
-}
-
-function summarize(stats: ReadonlyMap<string, RaftStats>): string {
-  return [...stats.values()]
-    .map(
-      (s) =>
-        `${s.id} ${s.state} t${s.term} commit=${s.commitIndex} applied=${s.appliedIndex} ` +
-        `log=${s.firstLogIndex}..${s.lastLogIndex} snapshot=${s.snapshotIndex}`,
-    )
-    .join('; ');
 }

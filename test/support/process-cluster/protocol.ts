@@ -12,6 +12,7 @@
  *   child  -> parent  reply { id, seq, ok, ... }   the operation's result or error
  *   child  -> parent  failed { id, message }       a fatal problem (startup, Raft fatal event)
  *   child  -> parent  snapshot { id, event, index, term, size }  Raft's snapshot-taken / snapshot-installed
+ *   child  -> parent  progress { id, stats }      after the FSM applied a batch or restored a snapshot
  *
  * Shutdown is SIGTERM (graceful) or SIGKILL (a crash); the IPC channel closing also stops a node.
  */
@@ -131,7 +132,9 @@ export type ChildMessage =
   | { readonly type: 'reply'; readonly id: string; readonly seq: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'reply'; readonly id: string; readonly seq: number; readonly ok: false; readonly error: NodeErrorInfo }
   | { readonly type: 'failed'; readonly id: string; readonly message: string }
-  | ({ readonly type: 'snapshot'; readonly id: string } & SnapshotEvent);
+  | ({ readonly type: 'snapshot'; readonly id: string } & SnapshotEvent)
+  /** Its stats, pushed whenever the FSM applied a batch or restored a snapshot (at most once per turn). */
+  | { readonly type: 'progress'; readonly id: string; readonly stats: RaftStats };
 
 /** Both ends are our own code: checking the tag is enough. */
 export const isChildMessage = taggedMessageGuard<ChildMessage>({
@@ -141,5 +144,6 @@ export const isChildMessage = taggedMessageGuard<ChildMessage>({
   reply: true,
   failed: true,
   snapshot: true,
+  progress: true,
 });
 export const isParentMessage = taggedMessageGuard<ParentMessage>({ bootstrap: true, request: true });
