@@ -8,7 +8,7 @@
  * foreign peer sent it. Encodings are canonical: a byte string that decodes re-encodes to
  * exactly itself.
  *
- *   codec/message-codec.ts  encodeMessage, decodeMessage (version byte, layout, checksum)
+ *   codec/message-codec.ts  encodeMessage(Parts), decodeMessage (version byte, layout, checksum)
  *   codec/layout.ts         the fields of each message type, their order and bounds
  *   codec/writer.ts         Sizer (measures, validates) and Writer (writes) of fields
  *   codec/reader.ts         Reader of fields, strict
@@ -17,4 +17,4 @@
  */
 export { MessageDecodeError } from './codec/errors';
 export { MAX_CONFIGURATION_SERVERS, MAX_SNAPSHOT_ID_BYTES } from './codec/layout';
-export { decodeMessage, encodeMessage } from './codec/message-codec';
+export { decodeMessage, encodeMessage, encodeMessageParts } from './codec/message-codec';

@@ -32,10 +32,18 @@ export interface OpenedSnapshot {
   close?(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /**
+   * Where to read the bytes: each chunk is read into a buffer from here (up to its length), so
+   * a reader that recycles its buffers allocates nothing per chunk. A store may ignore it.
+   */
+  readonly chunkBuffer?: () => Uint8Array;
+}
+
 /** hashicorp's SnapshotStore. A file implementation lives in `src/raft/file-snapshot-store/`. */
 export interface SnapshotStore {
   create(index: number, term: number, configuration: Configuration, configurationIndex: number): Promise<SnapshotSink>;
   /** Newest first. */
   list(): Promise<SnapshotMeta[]>;
-  open(id: string): Promise<OpenedSnapshot>;
+  open(id: string, options?: OpenOptions): Promise<OpenedSnapshot>;
 }

@@ -8,7 +8,13 @@ import type { RaftMessage } from './messages';
  */
 export interface Transport {
   readonly localAddress: ServerAddress;
-  send(to: ServerAddress, message: RaftMessage): void;
+  /**
+   * `written`, when given, is called at most once, after the transport is done with the memory
+   * of `message`'s byte fields (written out, or dropped): the sender may then reuse it. A
+   * transport may never call it (the memory is then left to the garbage collector), but must
+   * not call it while it may still read those bytes.
+   */
+  send(to: ServerAddress, message: RaftMessage, written?: () => void): void;
   /**
    * Sets the consumer of incoming messages (one; set by the Raft runtime). `fromAddress` is
    * the sender's address, so a node that does not know the sender yet (a server being added)

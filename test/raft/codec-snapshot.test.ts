@@ -5,7 +5,7 @@ import { randomFillSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as zlib from 'node:zlib';
 import fc from 'fast-check';
-import { decodeMessage, encodeMessage, MAX_CONFIGURATION_SERVERS, MAX_SNAPSHOT_ID_BYTES, MessageDecodeError } from '../../src/raft/codec';
+import { decodeMessage, encodeMessage, encodeMessageParts, MAX_CONFIGURATION_SERVERS, MAX_SNAPSHOT_ID_BYTES, MessageDecodeError } from '../../src/raft/codec';
 import type { Server } from '../../src/raft/configuration';
 import type { InstallSnapshot, InstallSnapshotResponse, RaftMessage } from '../../src/raft/messages';
 import {
@@ -14,8 +14,10 @@ import {
   fcOptions,
   installSnapshot,
   installSnapshotResponse,
+  message,
   mutation,
 } from './codec-fixtures';
+import { portableCrc32 } from '../../src/raft/codec/crc32';
 
 const MiB = 1 << 20;
 
@@ -188,6 +190,36 @@ test('empty and 1 MiB chunks round-trip; the decoded data is one copy aliasing n
   const backing = randomBytes(100);
   const view: InstallSnapshot = { ...chunk, data: backing.subarray(10, 20) };
   assert.deepEqual(decodeMessage(encodeMessage(view)), { ...view, data: backing.slice(10, 20) });
+});
+
+test('encodeMessageParts: the pieces join to encodeMessage; data at or over the threshold is the caller\'s own bytes', () => {
+  const big: InstallSnapshot = { ...chunk, data: randomBytes(MiB) };
+  const parts = encodeMessageParts(big, 64 * 1024);
+  assert.equal(parts.length, 3, 'the fields before the data, the data, the checksum');
+  assert.equal(parts[1], big.data, 'the data is not copied');
+  assert.deepEqual(Buffer.concat(parts), Buffer.from(encodeMessage(big)));
+
+  const small: InstallSnapshot = { ...chunk, data: randomBytes(64 * 1024 - 1) };
+  const whole = encodeMessageParts(small, 64 * 1024);
+  assert.equal(whole.length, 1, 'below the threshold the data is copied into the one buffer');
+  assert.deepEqual(Buffer.from(whole[0]!), Buffer.from(encodeMessage(small)));
+
+  // Any message, any threshold (0: every byte field a piece of its own, empty ones included).
+  fc.assert(
+    fc.property(message, fc.nat(300), (m, threshold) => {
+      assert.deepEqual(Buffer.concat(encodeMessageParts(m, threshold)), Buffer.from(encodeMessage(m)));
+    }),
+    fcOptions,
+  );
+});
+
+test('the CRC-32 of pieces chained through `previous` is the CRC-32 of the whole, native and portable alike', () => {
+  const data = randomBytes(10_000);
+  for (const cut of [0, 1, 4096, 9_999, 10_000]) {
+    const chained = portableCrc32(data.subarray(cut), portableCrc32(data.subarray(0, cut)));
+    assert.equal(chained, zlib.crc32(data), `cut at ${cut}`);
+  }
+  assert.equal(portableCrc32(new Uint8Array(0), 0x12345678), 0x12345678, 'nothing more leaves it as it was');
 });
 
 test('arbitrary snapshot messages round-trip canonically; damaged ones decode to a valid message or throw', () => {

@@ -37,6 +37,8 @@ interface Fixture {
   meta: SnapshotMeta;
   data: Uint8Array;
   sent: InstallSnapshot[];
+  /** The `written` callback of each sent message, in order (undefined when none was given). */
+  written: ((() => void) | undefined)[];
   failures: { peer: ServerId; corrupt: boolean }[];
   /** What stillNeeded() answers. */
   needed: { value: boolean };
@@ -58,6 +60,7 @@ async function setup(size = 95, options: { readChunkBytes?: number; bytesPerSeco
   await sink.close();
   const meta = (await store.list())[0]!;
   const sent: InstallSnapshot[] = [];
+  const written: ((() => void) | undefined)[] = [];
   const failures: { peer: ServerId; corrupt: boolean }[] = [];
   const needed = { value: true };
   let seq = 0;
@@ -73,7 +76,10 @@ async function setup(size = 95, options: { readChunkBytes?: number; bytesPerSeco
     rate: new RateLimiter(clock, options.bytesPerSecond ?? 0, CHUNK * WINDOW),
     term: () => 4,
     seq: () => ++seq,
-    send: (m) => sent.push(m),
+    send: (m, done) => {
+      sent.push(m);
+      written.push(done);
+    },
     stillNeeded: () => needed.value,
     failed: (peer, corrupt) => failures.push({ peer, corrupt }),
   };
@@ -92,7 +98,7 @@ async function setup(size = 95, options: { readChunkBytes?: number; bytesPerSeco
     };
     sender.onResponse(response);
   };
-  return { sender, store, clock, meta, data, sent, failures, needed, answer };
+  return { sender, store, clock, meta, data, sent, written, failures, needed, answer };
 }
 
 /** Data chunks (everything but the empty probes) sent from index `from` on, as [offset, length, done]. */
@@ -565,4 +571,60 @@ test('a rate limit paces chunks after the first window, whatever the acknowledge
   await drain();
   assert.equal(dataChunks(), 5);
   sender.stopAll();
+});
+
+test('chunk buffers are reused only after the transport has written them; the bytes sent are right either way', async () => {
+  // Store pieces as large as a chunk: each chunk is one whole pool buffer, which can come back.
+  const { sender, sent, written, answer, data } = await setup(95, { readChunkBytes: CHUNK });
+  sender.start('F');
+  await drain();
+  answer(0);
+  await drain();
+  const copies: Uint8Array[] = [];
+  /** Buffers sent and not yet written out: none of them may be handed out again meanwhile. */
+  const inFlight = new Set<ArrayBufferLike>();
+  let seen = 1; // the probe
+  let reused = 0;
+  const everSent = new Set<ArrayBufferLike>();
+  for (let rounds = 0; rounds < 30 && !sent.at(-1)!.done; rounds++) {
+    for (; seen < sent.length; seen++) {
+      const m = sent[seen]!;
+      assert.ok(!inFlight.has(m.data.buffer), `chunk at ${m.offset} reuses a buffer still being written`);
+      if (everSent.has(m.data.buffer)) reused++;
+      everSent.add(m.data.buffer);
+      inFlight.add(m.data.buffer);
+      copies.push(Uint8Array.from(m.data));
+    }
+    // The transport writes out all but the newest chunk; the follower acknowledges everything.
+    for (let i = 1; i < sent.length - 1; i++) {
+      const done = written[i];
+      written[i] = undefined;
+      if (done === undefined) continue;
+      inFlight.delete(sent[i]!.data.buffer);
+      sent[i]!.data.fill(0); // the transport is done with it: what it holds no longer matters
+      done();
+    }
+    const last = sent.at(-1)!;
+    answer(last.offset + last.data.byteLength);
+    await drain();
+  }
+  assert.ok(sent.at(-1)!.done);
+  for (; seen < sent.length; seen++) copies.push(Uint8Array.from(sent[seen]!.data));
+  assert.deepEqual(Buffer.concat(copies), Buffer.from(data));
+  assert.ok(reused > 0, 'buffers that were written out came back and were used again');
+});
+
+test('without written callbacks nothing is reused: every chunk has a buffer of its own', async () => {
+  const { sender, sent, answer } = await setup(95, { readChunkBytes: CHUNK });
+  sender.start('F');
+  await drain();
+  answer(0);
+  await drain();
+  for (let rounds = 0; rounds < 30 && !sent.at(-1)!.done; rounds++) {
+    const last = sent.at(-1)!;
+    answer(last.offset + last.data.byteLength);
+    await drain();
+  }
+  const buffers = sent.slice(1).map((m) => m.data.buffer);
+  assert.equal(new Set(buffers).size, buffers.length);
 });

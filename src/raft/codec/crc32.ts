@@ -1,12 +1,14 @@
 /** CRC-32 (IEEE), the checksum trailer of every encoded message. */
 import * as zlib from 'node:zlib';
 
-export const crc32: (data: Uint8Array) => number = typeof zlib.crc32 === 'function' ? (data) => zlib.crc32(data) : portableCrc32;
+/** `previous`: the CRC-32 of the bytes before `data`, to checksum a message held in several parts. */
+export const crc32: (data: Uint8Array, previous?: number) => number =
+  typeof zlib.crc32 === 'function' ? (data, previous = 0) => zlib.crc32(data, previous) : portableCrc32;
 
 let crcTable: Uint32Array | undefined;
 
 /** For Node versions before zlib.crc32 (20.15): the classic table-driven CRC-32. */
-export function portableCrc32(data: Uint8Array): number {
+export function portableCrc32(data: Uint8Array, previous = 0): number {
   if (crcTable === undefined) {
     crcTable = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -15,7 +17,7 @@ export function portableCrc32(data: Uint8Array): number {
       crcTable[n] = c >>> 0;
     }
   }
-  let crc = 0xffffffff;
+  let crc = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

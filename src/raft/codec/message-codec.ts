@@ -16,13 +16,27 @@ const MIN_MESSAGE_BYTES = 5 + CHECKSUM_BYTES;
  * unknown type, LogType or suffrage), so that whatever encodes also decodes.
  */
 export function encodeMessage(message: RaftMessage): Uint8Array {
+  return encodeWith(message, Infinity).out;
+}
+
+/**
+ * Encodes `message` like encodeMessage, as pieces whose concatenation is that encoding: byte
+ * fields of at least `externalFrom` bytes (a snapshot chunk's data) are pieces of their own,
+ * the caller's bytes themselves rather than a copy. They must not change until the pieces
+ * have been written out.
+ */
+export function encodeMessageParts(message: RaftMessage, externalFrom: number): Uint8Array[] {
+  return encodeWith(message, externalFrom).parts();
+}
+
+function encodeWith(message: RaftMessage, externalFrom: number): Writer {
   if (typeof message !== 'object' || message === null) throw new TypeError('encodeMessage: not a message');
-  const sizer = new Sizer();
+  const sizer = new Sizer(externalFrom);
   writeMessage(sizer, message);
-  const writer = new Writer(sizer.size + CHECKSUM_BYTES);
+  const writer = new Writer(sizer.size - sizer.external + CHECKSUM_BYTES, externalFrom);
   writeMessage(writer, message);
   writer.checksum();
-  return writer.out;
+  return writer;
 }
 
 /**

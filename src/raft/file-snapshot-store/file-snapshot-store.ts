@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Configuration } from '../configuration';
 import { silentLogger, type Logger } from '../environment';
 import { CorruptionError } from '../errors';
-import type { OpenedSnapshot, SnapshotStore } from '../snapshot-store';
+import type { OpenedSnapshot, OpenOptions, SnapshotStore } from '../snapshot-store';
 import { describeError, fsyncDir, isErrnoException, removeDir } from './durable-fs';
 import { FileSnapshotSink } from './file-snapshot-sink';
 import {
@@ -157,7 +157,7 @@ export class FileSnapshotStore implements SnapshotStore {
    * do not match meta.json (see verifiedChunks). The file is opened now, so removing the snapshot
    * (retain) while it is being read does not disturb the reader.
    */
-  async open(id: string): Promise<FileOpenedSnapshot> {
+  async open(id: string, options: OpenOptions = {}): Promise<FileOpenedSnapshot> {
     const meta = await this.readExistingMeta(id);
     let handle: fsp.FileHandle;
     try {
@@ -174,7 +174,7 @@ export class FileSnapshotStore implements SnapshotStore {
       await handle.close().catch(() => undefined);
       throw error;
     }
-    const generator = verifiedChunks(handle, meta, this.readChunkBytes);
+    const generator = verifiedChunks(handle, meta, this.readChunkBytes, options.chunkBuffer);
     let taken = false;
     return {
       meta,

@@ -5,20 +5,27 @@ import type { FileSnapshotMeta } from './snapshot-meta-file';
 
 /**
  * Reads an open data file chunk by chunk (each chunk a fresh buffer of at most `chunkBytes`, so
- * a consumer may keep them) and checks it against `meta`: more bytes than recorded fail at once,
+ * a consumer may keep them, or one from `chunkBuffer`, filled up to its length) and checks it
+ * against `meta`: more bytes than recorded fail at once,
  * and at the end the byte count and the CRC-32 must match. The last chunk is yielded before that
  * final check (it needs every byte), so a consumer has restored the snapshot only when the
  * iteration ends without throwing. The handle is closed however the iteration ends.
  */
-export async function* verifiedChunks(handle: fsp.FileHandle, meta: FileSnapshotMeta, chunkBytes: number): AsyncGenerator<Uint8Array> {
+export async function* verifiedChunks(
+  handle: fsp.FileHandle,
+  meta: FileSnapshotMeta,
+  chunkBytes: number,
+  chunkBuffer?: () => Uint8Array,
+): AsyncGenerator<Uint8Array> {
   let position = 0;
   let crc = 0;
   try {
     for (;;) {
       // Never read past size + 1: one extra byte is enough to know the file is too long.
-      const want = Math.min(chunkBytes, meta.size + 1 - position);
-      if (want <= 0) break;
-      const buffer = Buffer.allocUnsafe(want);
+      const left = meta.size + 1 - position;
+      if (left <= 0) break;
+      const buffer = chunkBuffer?.() ?? Buffer.allocUnsafe(Math.min(chunkBytes, left));
+      const want = Math.min(buffer.byteLength, left);
       const { bytesRead } = await handle.read(buffer, 0, want, position);
       if (bytesRead === 0) break;
       position += bytesRead;

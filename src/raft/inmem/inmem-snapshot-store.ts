@@ -2,7 +2,7 @@ import * as zlib from 'node:zlib';
 import type { Configuration } from '../configuration';
 import { CorruptionError } from '../errors';
 import { SnapshotNotFoundError } from '../file-snapshot-store';
-import type { OpenedSnapshot, SnapshotMeta, SnapshotSink, SnapshotStore } from '../snapshot-store';
+import type { OpenedSnapshot, OpenOptions, SnapshotMeta, SnapshotSink, SnapshotStore } from '../snapshot-store';
 import { DurableWriteQueue, type SimulatedDurabilityOptions } from './durable-write-queue';
 
 export interface InmemSnapshotStoreOptions extends SimulatedDurabilityOptions {
@@ -89,10 +89,10 @@ export class InmemSnapshotStore implements SnapshotStore {
    * The meta and a one-shot iterable of the bytes, checked at the end. The bytes are captured
    * now, so dropping the snapshot (retain) while it is read does not disturb the reader.
    */
-  open(id: string): Promise<OpenedSnapshot> {
+  open(id: string, options: OpenOptions = {}): Promise<OpenedSnapshot> {
     const stored = this.snapshots.get(id);
     if (stored === undefined) return Promise.reject(new SnapshotNotFoundError(id));
-    const generator = verifiedChunks(stored, this.readChunkBytes);
+    const generator = verifiedChunks(stored, this.readChunkBytes, options.chunkBuffer);
     let taken = false;
     const chunks: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => {
@@ -228,19 +228,27 @@ const never = (): Promise<void> => new Promise<void>(() => undefined);
  * `chunkBytes`, then checks size and CRC-32. The last chunk comes before that check, so a
  * consumer has restored the snapshot only when the iteration ends without throwing.
  */
-function* verifiedChunks(stored: StoredSnapshot, chunkBytes: number): Generator<Uint8Array, void> {
+function* verifiedChunks(stored: StoredSnapshot, chunkBytes: number, chunkBuffer?: () => Uint8Array): Generator<Uint8Array, void> {
   const { meta, data } = stored;
   let crc = 0;
   let position = 0;
   while (position < data.byteLength) {
-    // new Uint8Array(view) copies: `data` is a Buffer, whose slice() would share memory.
-    const chunk = new Uint8Array(data.subarray(position, position + chunkBytes));
+    // Copies either way: `data` is a Buffer, whose slice() would share memory.
+    const chunk =
+      chunkBuffer === undefined ? new Uint8Array(data.subarray(position, position + chunkBytes)) : fill(chunkBuffer(), data, position, chunkBytes);
     position += chunk.byteLength;
     crc = zlib.crc32(chunk, crc);
     yield chunk;
   }
   if (position !== meta.size) throw new CorruptionError(`snapshot ${meta.id}: holds ${position} bytes, ${meta.size} recorded`);
   if (crc >>> 0 !== stored.checksum) throw new CorruptionError(`snapshot ${meta.id}: data fails its CRC-32 (simulated corruption)`);
+}
+
+/** `buffer` filled from `data` at `position` with at most `chunkBytes`, cut to what was read. */
+function fill(buffer: Uint8Array, data: Uint8Array, position: number, chunkBytes: number): Uint8Array {
+  const piece = data.subarray(position, position + Math.min(buffer.byteLength, chunkBytes));
+  buffer.set(piece);
+  return piece.byteLength === buffer.byteLength ? buffer : buffer.subarray(0, piece.byteLength);
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -118,7 +118,7 @@ export class Raft<R = unknown> {
           clock: this.clock,
           random,
           logger: this.logger,
-          send: (m) => this.sendAll([m]),
+          send: (m, written) => this.sendOne(m, written),
           scheduleFlush: () => this.scheduleFlush(),
           restored: (point, size) => this.onRestored(point, size),
           taken: (meta) => this.emitter.emit('snapshot-taken', { index: meta.index, term: meta.term, size: meta.size }),
@@ -416,14 +416,17 @@ export class Raft<R = unknown> {
   }
 
   private sendAll(messages: readonly RaftMessage[]): void {
-    for (const m of messages) {
-      const address = this.addresses.get(m.to);
-      if (address === undefined) {
-        this.logger.warn('no address for peer; message dropped', { peer: m.to, type: m.type });
-        continue;
-      }
-      this.transport.send(address, m);
+    for (const m of messages) this.sendOne(m);
+  }
+
+  private sendOne(m: RaftMessage, written?: () => void): void {
+    const address = this.addresses.get(m.to);
+    if (address === undefined) {
+      this.logger.warn('no address for peer; message dropped', { peer: m.to, type: m.type });
+      written?.();
+      return;
     }
+    this.transport.send(address, m, written);
   }
 
   private onPersisted(done: PersistDone): void {

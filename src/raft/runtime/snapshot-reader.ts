@@ -1,10 +1,12 @@
 import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
+import type { ChunkPool } from './chunk-pool';
 
 /**
  * Reads a stored snapshot as pieces of a chosen size from any starting offset, whatever chunk
  * size the store yields. The store checks size and checksum when its iteration ends, so the
  * last piece is handed out only after `read` has seen that end: a damaged snapshot throws
- * before its final piece could be sent as complete.
+ * before its final piece could be sent as complete. With a `pool`, the store reads into its
+ * buffers, and pieces skipped over go straight back to it.
  */
 export class SnapshotReader {
   private carry: Uint8Array | undefined;
@@ -15,11 +17,12 @@ export class SnapshotReader {
     readonly meta: SnapshotMeta,
     private readonly iterator: AsyncIterator<Uint8Array>,
     private readonly release: (() => Promise<void>) | undefined,
+    private readonly pool: ChunkPool | undefined,
   ) {}
 
-  static async open(store: SnapshotStore, id: string, offset: number): Promise<SnapshotReader> {
-    const opened = await store.open(id);
-    const reader = new SnapshotReader(opened.meta, opened.chunks[Symbol.asyncIterator](), opened.close?.bind(opened));
+  static async open(store: SnapshotStore, id: string, offset: number, pool?: ChunkPool): Promise<SnapshotReader> {
+    const opened = await store.open(id, pool === undefined ? {} : { chunkBuffer: () => pool.take() });
+    const reader = new SnapshotReader(opened.meta, opened.chunks[Symbol.asyncIterator](), opened.close?.bind(opened), pool);
     try {
       await reader.skip(offset);
     } catch (error) {
@@ -61,6 +64,7 @@ export class SnapshotReader {
       const piece = await this.next(offset - this.position);
       if (piece === undefined) throw new Error(`snapshot ${this.meta.id} ends before offset ${offset}`);
       this.position += piece.byteLength;
+      this.pool?.give(piece);
     }
   }
 

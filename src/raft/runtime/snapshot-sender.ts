@@ -3,6 +3,7 @@ import type { Clock, Logger, TimerHandle } from '../environment';
 import { CorruptionError } from '../errors';
 import type { InstallSnapshot, InstallSnapshotResponse } from '../messages';
 import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
+import { ChunkPool } from './chunk-pool';
 import type { RateLimiter } from './rate-limiter';
 import { SnapshotReader } from './snapshot-reader';
 
@@ -23,7 +24,8 @@ export interface SnapshotSenderHost {
   readonly rate: RateLimiter;
   term(): number;
   seq(): number;
-  send(message: InstallSnapshot): void;
+  /** `written`: called once the transport is done with the message's data (see Transport.send). */
+  send(message: InstallSnapshot, written?: () => void): void;
   /** False once the core no longer wants a snapshot for `peer` (it caught up another way). */
   stillNeeded(peer: ServerId): boolean;
   /** The transfer to `peer` ended without the snapshot installed. */
@@ -39,13 +41,17 @@ export interface SnapshotSenderHost {
  */
 export class SnapshotSender {
   private readonly transfers = new Map<ServerId, Transfer>();
+  /** Chunk buffers shared by all transfers: a window's worth each is in flight at most. */
+  private readonly pool: ChunkPool;
 
-  constructor(private readonly host: SnapshotSenderHost) {}
+  constructor(private readonly host: SnapshotSenderHost) {
+    this.pool = new ChunkPool(host.chunkBytes, host.windowChunks + 2);
+  }
 
   /** Starts streaming to `peer` unless a transfer to it is already running. */
   start(peer: ServerId): void {
     if (this.transfers.has(peer)) return;
-    const transfer = new Transfer(this.host, peer, (failed) => {
+    const transfer = new Transfer(this.host, this.pool, peer, (failed) => {
       this.transfers.delete(peer);
       // A transfer that ended well may leave the follower still short (the leader compacted
       // past its snapshot meanwhile): the core still wants one, so send the newest.
@@ -94,6 +100,7 @@ class Transfer {
 
   constructor(
     private readonly host: SnapshotSenderHost,
+    private readonly pool: ChunkPool,
     private readonly peer: ServerId,
     private readonly onEnded: (failed: boolean) => void,
   ) {
@@ -106,7 +113,7 @@ class Transfer {
       const newest = (await this.host.store.list())[0];
       if (newest === undefined) throw new Error('no snapshot is stored');
       this.meta = newest;
-      this.reader = await SnapshotReader.open(this.host.store, newest.id, 0);
+      this.reader = await SnapshotReader.open(this.host.store, newest.id, 0, this.pool);
       if (this.ended) {
         await this.reader.close();
         return;
@@ -189,7 +196,7 @@ class Transfer {
     this.reader = undefined;
     try {
       while (reader.offset !== this.sentOffset) {
-        const next = await SnapshotReader.open(this.host.store, reader.meta.id, this.sentOffset);
+        const next = await SnapshotReader.open(this.host.store, reader.meta.id, this.sentOffset, this.pool);
         await reader.close();
         reader = next;
         if (this.ended) {
@@ -235,7 +242,8 @@ class Transfer {
         if (this.ended || this.reader !== reader) break;
         const done = reader.offset >= reader.meta.size;
         this.host.rate.spend(data.byteLength);
-        this.host.send(this.message(offset, data, done));
+        // The chunk's buffer goes back to the pool once the transport has written it out.
+        this.host.send(this.message(offset, data, done), () => this.pool.give(data));
         this.sentOffset = reader.offset;
         this.sentDone = done;
       }

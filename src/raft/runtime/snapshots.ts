@@ -23,7 +23,8 @@ export interface SnapshotsHost<R> {
   readonly clock: Clock;
   readonly random: Random;
   readonly logger: Logger;
-  send(message: RaftMessage): void;
+  /** `written`: see Transport.send. */
+  send(message: RaftMessage, written?: () => void): void;
   /** Core state changed outside a message or proposal: run the loop. */
   scheduleFlush(): void;
   /** The FSM now holds the state of a received snapshot. */
@@ -82,7 +83,7 @@ export class Snapshots<R> {
       rate: new RateLimiter(host.clock, cfg.snapshotMaxBytesPerSec, 2 * cfg.snapshotChunkBytes),
       term: () => core.currentTerm(),
       seq: () => core.leaderSeq(),
-      send: (m) => host.send(m),
+      send: (m, written) => host.send(m, written),
       stillNeeded: (peer) => core.peerProgress().get(peer)?.state === 'snapshot',
       failed: (peer, corrupt) => {
         core.snapshotFailed(peer);

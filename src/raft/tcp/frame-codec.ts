@@ -19,16 +19,31 @@ export class FrameTooLargeError extends Error {
   }
 }
 
+/** A frame's payload: one buffer, or consecutive pieces of it (written out without joining them). */
+export type FramePayload = Uint8Array | readonly Uint8Array[];
+
+/** Bytes of a payload, without the header. */
+export function payloadBytes(payload: FramePayload): number {
+  if (payload instanceof Uint8Array) return payload.byteLength;
+  let total = 0;
+  for (const part of payload) total += part.byteLength;
+  return total;
+}
+
 /** Bytes a payload occupies on the wire. */
-export function frameBytes(payload: Uint8Array): number {
-  return FRAME_HEADER_BYTES + payload.byteLength;
+export function frameBytes(payload: FramePayload): number {
+  return FRAME_HEADER_BYTES + payloadBytes(payload);
 }
 
 /** Writes the header and `payload` into `out` at `offset`; returns the offset after them. */
-export function writeFrame(out: Buffer, offset: number, payload: Uint8Array): number {
-  out.writeUInt32BE(payload.byteLength, offset);
-  out.set(payload, offset + FRAME_HEADER_BYTES);
-  return offset + FRAME_HEADER_BYTES + payload.byteLength;
+export function writeFrame(out: Buffer, offset: number, payload: FramePayload): number {
+  out.writeUInt32BE(payloadBytes(payload), offset);
+  let at = offset + FRAME_HEADER_BYTES;
+  for (const part of payload instanceof Uint8Array ? [payload] : payload) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return at;
 }
 
 /** One frame as a fresh buffer (for the handshake and tests; the send path batches with writeFrame). */

@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import type { Logger } from '../environment';
 import type { HostPort } from './address';
 import type { Backoff } from './backoff';
+import type { FramePayload } from './frame-codec';
 import { SendQueue } from './send-queue';
 import type { TcpTransportStats } from './stats';
 
@@ -53,10 +54,13 @@ export class PeerConnection {
     this.queue = new SendQueue(options.maxQueuedBytes);
   }
 
-  /** Queues an encoded message; false when it was refused (closed, or over the byte bound). */
-  enqueue(payload: Uint8Array, priority: boolean): boolean {
+  /**
+   * Queues an encoded message; false when it was refused (closed, or over the byte bound).
+   * `written` is called once the payload's bytes are written out or discarded, not if refused.
+   */
+  enqueue(payload: FramePayload, priority: boolean, written?: () => void): boolean {
     if (this.state === 'closed') return false;
-    if (!this.queue.push(payload, priority)) {
+    if (!this.queue.push(payload, priority, written)) {
       if (!this.overflowing) {
         this.overflowing = true;
         this.options.logger.warn('tcp transport: send queue full, dropping messages', {
@@ -183,7 +187,12 @@ export class PeerConnection {
       stats.framesSent += batch.frames;
       stats.bytesSent += batch.byteLength;
       let accepted = true;
-      for (const part of batch.parts) accepted = socket.write(part);
+      const last = batch.parts.length - 1;
+      batch.parts.forEach((part, i) => {
+        // Node calls a write's callback once the bytes left for the kernel, or with an error
+        // when the socket is destroyed first: either way the buffers are ours again.
+        accepted = i === last && batch.written.length > 0 ? socket.write(part, () => batch.written.forEach((done) => done())) : socket.write(part);
+      });
       if (!accepted) {
         // Keep the rest in our queue rather than the socket's, where the priority lane and the
         // byte bound still apply to it.

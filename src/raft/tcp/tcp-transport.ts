@@ -1,15 +1,16 @@
 import * as net from 'node:net';
-import { encodeMessage } from '../codec';
+import { encodeMessageParts } from '../codec';
 import type { ServerAddress } from '../configuration';
 import type { RaftMessage } from '../messages';
 import type { Transport } from '../transport';
 import { formatHostPort, parseHostPort } from './address';
 import { Backoff } from './backoff';
-import { encodeFrame } from './frame-codec';
+import { encodeFrame, payloadBytes, type FramePayload } from './frame-codec';
 import { encodeHandshake } from './handshake';
 import { InboundConnection } from './inbound-connection';
 import { resolveOptions, type TcpTransportOptions, type TcpTransportSettings } from './options';
 import { PeerConnection } from './peer-connection';
+import { ZERO_COPY_BYTES } from './send-queue';
 import { emptyStats, type TcpTransportStats } from './stats';
 
 export type MessageHandler = (message: RaftMessage, fromAddress: ServerAddress) => void;
@@ -62,19 +63,24 @@ export class TcpTransport implements Transport {
   }
 
   /** Queues `message` for `to`; never throws or blocks. Failures are counted in `stats().dropped`. */
-  send(to: ServerAddress, message: RaftMessage): void {
+  send(to: ServerAddress, message: RaftMessage, written?: () => void): void {
     try {
       if (this.closing !== undefined) {
         this.counters.dropped++;
+        written?.();
         return;
       }
       const payload = this.encode(to, message);
       if (payload === undefined) {
         this.counters.dropped++;
+        written?.();
         return;
       }
       const peer = this.peer(to);
-      if (peer === null || !peer.enqueue(payload, isPriority(message))) this.counters.dropped++;
+      if (peer === null || !peer.enqueue(payload, isPriority(message), written)) {
+        this.counters.dropped++;
+        written?.();
+      }
     } catch (error) {
       // Nothing above should throw; if something does, Raft's contract still says drop, not crash.
       this.counters.dropped++;
@@ -113,19 +119,21 @@ export class TcpTransport implements Transport {
     this.settings.logger.info('tcp transport: closed', { address: this.localAddress });
   }
 
-  private encode(to: ServerAddress, message: RaftMessage): Uint8Array | undefined {
-    let payload: Uint8Array;
+  private encode(to: ServerAddress, message: RaftMessage): FramePayload | undefined {
+    let payload: Uint8Array[];
     try {
-      payload = encodeMessage(message);
+      // A snapshot chunk's data stays a piece of its own, written to the socket as it is.
+      payload = encodeMessageParts(message, ZERO_COPY_BYTES);
     } catch (error) {
       this.settings.logger.error('tcp transport: cannot encode message, dropping it', { to, error: String(error) });
       return undefined;
     }
-    if (payload.byteLength > this.settings.maxFrameBytes) {
+    const bytes = payloadBytes(payload);
+    if (bytes > this.settings.maxFrameBytes) {
       this.settings.logger.warn('tcp transport: message exceeds the maximum frame size, dropping it', {
         to,
         type: message.type,
-        bytes: payload.byteLength,
+        bytes,
         limit: this.settings.maxFrameBytes,
       });
       return undefined;

@@ -75,3 +75,25 @@ test('a large frame goes out alone as its header and the payload itself, not a c
   assert.equal(batch.byteLength, 4 + big.byteLength);
   assert.deepEqual(frames(Buffer.concat(batch.parts)), [7]);
 });
+
+test('written callbacks travel with their frames: returned with the batch that takes them, called when the queue is cleared', () => {
+  const q = new SendQueue(1 << 30);
+  const calls: string[] = [];
+  q.push(Uint8Array.of(1), false, () => calls.push('small'));
+  q.push([new Uint8Array(10).fill(2), new Uint8Array(100 * 1024).fill(3)], false, () => calls.push('large'));
+  q.push(Uint8Array.of(4), true); // no callback
+  const first = q.takeBatch(1 << 20)!;
+  assert.equal(first.frames, 2, 'the priority frame and the small bulk one; the large one goes alone');
+  assert.equal(first.written.length, 1);
+  const large = q.takeBatch(1 << 20)!;
+  assert.equal(large.parts.length, 3, 'header, then the two pieces of the payload as they are');
+  assert.deepEqual(frames(Buffer.concat(large.parts)), [2]);
+  assert.equal(large.byteLength, 4 + 10 + 100 * 1024);
+  assert.equal(calls.length, 0, 'taking a batch calls nothing: the writer calls them once written');
+  for (const done of [...first.written, ...large.written]) done();
+  assert.deepEqual(calls, ['small', 'large']);
+
+  q.push(Uint8Array.of(5), false, () => calls.push('discarded'));
+  assert.equal(q.clear(), 1);
+  assert.deepEqual(calls, ['small', 'large', 'discarded']);
+});

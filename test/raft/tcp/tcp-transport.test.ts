@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RaftMessage } from '../../../src/raft/messages';
+import type { InstallSnapshot, RaftMessage } from '../../../src/raft/messages';
 import { TcpTransport } from '../../../src/raft/tcp';
 import { appendEntries, Inbox, listen, numbered, oneOfEach, RecordingLogger } from './helpers';
 
@@ -135,4 +135,70 @@ test('listen rejects bad options and a port in use', async () => {
   } finally {
     await a.close();
   }
+});
+
+test('a snapshot chunk is sent without a copy: written is called once its bytes are out, and only then may they change', async () => {
+  const a = await listen('a');
+  const b = await listen('b');
+  try {
+    const inbox = new Inbox();
+    b.setHandler(inbox.handler);
+    const chunks = Array.from({ length: 8 }, (_, i): InstallSnapshot => ({
+      type: 'InstallSnapshot',
+      from: 'a',
+      to: 'b',
+      term: 3,
+      snapshotId: 'snap',
+      lastIndex: 100,
+      lastTerm: 3,
+      configuration: { servers: [] },
+      configurationIndex: 1,
+      offset: i * (1 << 20),
+      data: new Uint8Array(1 << 20).fill(i + 1),
+      size: 8 << 20,
+      crc32: 0,
+      done: i === 7,
+      seq: i,
+    }));
+    const written = chunks.map(
+      (m) =>
+        new Promise<void>((resolve) => {
+          a.send(b.localAddress, m, () => {
+            // The transport is done with the bytes: scribbling on them must not reach the peer.
+            m.data.fill(0xee);
+            resolve();
+          });
+        }),
+    );
+    await Promise.all(written);
+    await inbox.waitFor(chunks.length);
+    inbox.received.forEach(({ message }, i) => {
+      assert.ok(message.type === 'InstallSnapshot');
+      assert.equal(message.offset, i * (1 << 20));
+      assert.ok(message.data.every((byte) => byte === i + 1), `chunk ${i} arrived as it was when sent`);
+    });
+    assert.equal(a.stats().undecodable + b.stats().undecodable, 0);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('written is called for a message that is dropped: after close, or queued when the transport closes', async () => {
+  const a = await listen('a');
+  const b = await listen('b');
+  const closed = a.close();
+  let calls = 0;
+  a.send(b.localAddress, numbered('a', 'b', 1), () => calls++);
+  assert.equal(calls, 1, 'dropped at once: the transport is closing');
+  await closed;
+
+  // Queued for a peer that never answers the dial (a port nobody listens on), then discarded by close().
+  const c = await listen('c');
+  const nobody = await listen('nobody');
+  const address = nobody.localAddress;
+  await nobody.close();
+  c.send(address, numbered('c', 'nobody', 1), () => calls++);
+  await c.close();
+  await b.close();
+  assert.equal(calls, 2);
 });
