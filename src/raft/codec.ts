@@ -17,4 +17,4 @@
  */
 export { MessageDecodeError } from './codec/errors';
 export { MAX_CONFIGURATION_SERVERS, MAX_SNAPSHOT_ID_BYTES } from './codec/layout';
-export { decodeMessage, encodeMessage, encodeMessageParts } from './codec/message-codec';
+export { decodeMessage, encodeMessage, encodeMessageParts, type DecodeOptions } from './codec/message-codec';

@@ -213,6 +213,24 @@ test('encodeMessageParts: the pieces join to encodeMessage; data at or over the 
   );
 });
 
+test('decodeMessage with owned: byte fields view the handed-over bytes, and the message is otherwise the same', () => {
+  const big: InstallSnapshot = { ...chunk, data: randomBytes(MiB) };
+  const bytes = Buffer.from(encodeMessage(big));
+  const viewed = decodeMessage(bytes, { owned: true });
+  assert.deepEqual(viewed, decodeMessage(bytes));
+  assert.ok(viewed.type === 'InstallSnapshot');
+  assert.equal(viewed.data.buffer, bytes.buffer, 'no copy');
+  assert.equal(Object.getPrototypeOf(viewed.data), Uint8Array.prototype, 'a plain Uint8Array even from a Buffer');
+  // Any message decodes the same either way.
+  fc.assert(
+    fc.property(message, (m) => {
+      const encoded = encodeMessage(m);
+      assert.deepEqual(decodeMessage(Buffer.from(encoded), { owned: true }), decodeMessage(encoded));
+    }),
+    fcOptions,
+  );
+});
+
 test('the CRC-32 of pieces chained through `previous` is the CRC-32 of the whole, native and portable alike', () => {
   const data = randomBytes(10_000);
   for (const cut of [0, 1, 4096, 9_999, 10_000]) {

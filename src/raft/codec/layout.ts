@@ -183,7 +183,7 @@ export function readBody(r: Reader): RaftMessage {
       const crc32 = r.uint32();
       const done = r.bool('done');
       const seq = r.uint('seq');
-      const data = r.bytes('data'); // a fresh copy: the one copy of the chunk
+      const data = r.bytes('data'); // a fresh copy, or a view of bytes the caller handed over
       return {
         type: 'InstallSnapshot',
         from,

@@ -39,18 +39,27 @@ function encodeWith(message: RaftMessage, externalFrom: number): Writer {
   return writer;
 }
 
+export interface DecodeOptions {
+  /**
+   * The caller hands `bytes` over: nothing will change them afterwards, so byte fields (entries'
+   * data, a snapshot chunk) are views of them rather than copies. A follower receiving a
+   * snapshot at 60 MB/s copied every chunk once more for nothing.
+   */
+  readonly owned?: boolean;
+}
+
 /**
- * Decodes and validates an encoded message. Nothing in the result aliases `bytes`: the entries'
- * `data` are views of one private copy of the message, made once per message, and a snapshot
- * chunk's `data` is a copy of its own.
+ * Decodes and validates an encoded message. Unless `owned`, nothing in the result aliases
+ * `bytes`: the entries' `data` are views of one private copy of the message, made once per
+ * message, and a snapshot chunk's `data` is a copy of its own.
  */
-export function decodeMessage(bytes: Uint8Array): RaftMessage {
+export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): RaftMessage {
   if (!(bytes instanceof Uint8Array)) throw new MessageDecodeError('input is not a Uint8Array', 0);
   if (bytes.byteLength < MIN_MESSAGE_BYTES) throw new MessageDecodeError(`too short (${bytes.byteLength} bytes)`, 0);
   const end = bytes.byteLength - CHECKSUM_BYTES;
   const stored = (bytes[end] | (bytes[end + 1] << 8) | (bytes[end + 2] << 16) | (bytes[end + 3] << 24)) >>> 0;
   if (crc32(bytes.subarray(0, end)) !== stored) throw new MessageDecodeError('checksum mismatch', end);
-  const r = new Reader(bytes, end);
+  const r = new Reader(bytes, end, options.owned === true);
   const version = r.byte();
   if (version !== FORMAT_VERSION) r.fail(`unsupported format version ${version}`);
   const message = readBody(r);

@@ -13,9 +13,11 @@ export class Reader {
   private copy: Uint8Array | undefined;
   private copyStart = 0;
 
+  /** `owned`: `buf` was handed over and nothing changes it, so byte fields may view it. */
   constructor(
     private readonly buf: Uint8Array,
     readonly end: number,
+    private readonly owned = false,
   ) {}
 
   fail(what: string): never {
@@ -101,14 +103,17 @@ export class Reader {
    * than a typed array each (a separate backing store costs ~0.5 us to allocate).
    */
   copyRest(): void {
+    if (this.owned) return;
     this.copy = new Uint8Array(this.end - this.pos);
     this.copy.set(this.buf.subarray(this.pos, this.end));
     this.copyStart = this.pos;
   }
 
-  /** Bytes that alias nothing the caller holds: a view of the private copy, or a fresh copy. */
+  /** Bytes that alias nothing the caller holds: a view of the private copy, or a fresh copy (a view of an owned buffer). */
   bytes(field: string): Uint8Array {
     const start = this.span(field);
+    // A plain Uint8Array view even when `buf` is a Buffer: decoded messages look the same either way.
+    if (this.owned) return new Uint8Array(this.buf.buffer, this.buf.byteOffset + start, this.pos - start);
     if (this.copy !== undefined && start >= this.copyStart) return this.copy.subarray(start - this.copyStart, this.pos - this.copyStart);
     const fresh = new Uint8Array(this.pos - start);
     fresh.set(this.buf.subarray(start, this.pos));

@@ -26,8 +26,6 @@ export interface FileSnapshotStoreOptions {
   readonly logger?: Logger;
   /** Size of the chunks open() yields (and of each read). Default 1 MiB. */
   readonly readChunkBytes?: number;
-  /** Bytes a sink buffers before write() waits for the disk. Default 1 MiB. */
-  readonly writeHighWaterMark?: number;
   /** Bytes a sink writes before it syncs them (bounding the dirty pages it leaves). Default 8 MiB. */
   readonly syncEveryBytes?: number;
 }
@@ -62,13 +60,12 @@ export class FileSnapshotStore implements SnapshotStore {
     const retain = options.retain ?? 2;
     if (!Number.isSafeInteger(retain) || retain < 1) throw new RangeError(`retain must be an integer >= 1, got ${retain}`);
     const readChunkBytes = positiveInteger('readChunkBytes', options.readChunkBytes ?? MiB);
-    const writeHighWaterMark = positiveInteger('writeHighWaterMark', options.writeHighWaterMark ?? MiB);
     const logger = options.logger ?? silentLogger;
     const root = path.resolve(dir);
     await createDirDurably(root);
     await removeLeftovers(root, logger);
     const syncEveryBytes = positiveInteger('syncEveryBytes', options.syncEveryBytes ?? 8 * MiB);
-    return new FileSnapshotStore(root, retain, logger, readChunkBytes, writeHighWaterMark, syncEveryBytes);
+    return new FileSnapshotStore(root, retain, logger, readChunkBytes, syncEveryBytes);
   }
 
   private constructor(
@@ -76,7 +73,6 @@ export class FileSnapshotStore implements SnapshotStore {
     readonly retain: number,
     private readonly logger: Logger,
     private readonly readChunkBytes: number,
-    private readonly writeHighWaterMark: number,
     private readonly syncEveryBytes: number,
   ) {}
 
@@ -111,7 +107,6 @@ export class FileSnapshotStore implements SnapshotStore {
           configuration,
           configurationIndex,
           createdAtMs,
-          highWaterMark: this.writeHighWaterMark,
           syncEveryBytes: this.syncEveryBytes,
           logger: this.logger,
           onClosed: () => this.reap(),

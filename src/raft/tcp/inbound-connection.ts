@@ -88,7 +88,9 @@ export class InboundConnection {
     if (this.peer === undefined) return this.onHandshake(payload);
     let message: RaftMessage;
     try {
-      message = decodeMessage(payload);
+      // The frame is ours alone (a view of a socket read, or assembled from several): the
+      // message may view it instead of copying its byte fields.
+      message = decodeMessage(payload, { owned: true });
     } catch (error) {
       // decodeMessage throws MessageDecodeError for bad input; anything else it throws is a bad frame too.
       this.options.stats.undecodable++;

@@ -1,8 +1,10 @@
 /**
  * Parses the snapshot stream of snapshot-format.ts incrementally: chunks may split the header, a
- * length prefix, a key or a value anywhere. Each field is filled into a buffer of its declared
- * size as bytes arrive, so parsing costs one copy per byte however the stream is chunked, and
- * memory is bounded by the largest record. Anything malformed is a CorruptionError, the error
+ * length prefix, a key or a value anywhere. A field that lies within one chunk is a view of it
+ * (no copy: restoring a million keys allocated four buffers per record, the restore's largest
+ * cost); one split across chunks is filled into a buffer of its declared size as bytes arrive.
+ * Chunks must therefore not be changed after they are pushed (a stored snapshot's chunks are
+ * fresh buffers). Memory is bounded by the largest record plus the chunks it spans. Anything malformed is a CorruptionError, the error
  * Raft expects from a damaged snapshot (it then tries an older one).
  */
 import { CorruptionError } from '../../../src/raft';
@@ -23,7 +25,9 @@ export type RecordSink = (key: Buffer, value: Buffer) => void;
 
 export class SnapshotParser {
   private state: State = 'header';
-  private field: Buffer = Buffer.alloc(HEADER_BYTES);
+  /** Bytes the current field takes; `partial` holds its first bytes when it began in an earlier chunk. */
+  private fieldLength = HEADER_BYTES;
+  private partial: Buffer | undefined;
   private filled = 0;
   private key: Buffer | undefined;
   private previousKey: Buffer | undefined;
@@ -40,17 +44,40 @@ export class SnapshotParser {
     return this.state === 'done';
   }
 
-  /** Consumes one chunk, calling `onRecord` for every record it completes (the buffers are the record's own). */
+  /**
+   * Consumes one chunk, calling `onRecord` for every record it completes. The key and value are
+   * views of the chunks or buffers of their own: either way they stay valid, and nothing
+   * overwrites them.
+   */
   push(chunk: Uint8Array, onRecord: RecordSink): void {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let at = 0;
-    while (at < chunk.byteLength) {
-      if (this.done) throw new CorruptionError(`lmdb-kv snapshot: ${chunk.byteLength - at} bytes after the trailer`);
-      const n = Math.min(this.field.length - this.filled, chunk.byteLength - at);
-      this.field.set(chunk.subarray(at, at + n), this.filled);
+    for (;;) {
+      // A zero-length value is complete as soon as its length is known, even at a chunk's end.
+      if (this.partial === undefined && this.fieldLength === 0 && !this.done) {
+        this.completeField(EMPTY, onRecord);
+        continue;
+      }
+      if (at >= bytes.byteLength) return;
+      if (this.done) throw new CorruptionError(`lmdb-kv snapshot: ${bytes.byteLength - at} bytes after the trailer`);
+      if (this.partial === undefined && bytes.byteLength - at >= this.fieldLength) {
+        // The whole field is here: a view, no copy.
+        const field = bytes.subarray(at, at + this.fieldLength);
+        at += this.fieldLength;
+        this.completeField(field, onRecord);
+        continue;
+      }
+      this.partial ??= Buffer.allocUnsafe(this.fieldLength);
+      const n = Math.min(this.fieldLength - this.filled, bytes.byteLength - at);
+      bytes.copy(this.partial, this.filled, at, at + n);
       this.filled += n;
       at += n;
-      // A loop, not an if: a zero-length value is complete as soon as its length is known.
-      while (this.filled === this.field.length && !this.done) this.completeField(onRecord);
+      if (this.filled === this.fieldLength) {
+        const field = this.partial;
+        this.partial = undefined;
+        this.filled = 0;
+        this.completeField(field, onRecord);
+      }
     }
   }
 
@@ -61,8 +88,7 @@ export class SnapshotParser {
     return { appliedIndex: this.applied, records: this.records };
   }
 
-  private completeField(onRecord: RecordSink): void {
-    const field = this.field;
+  private completeField(field: Buffer, onRecord: RecordSink): void {
     switch (this.state) {
       case 'header':
         this.applied = parseHeader(field);
@@ -101,13 +127,13 @@ export class SnapshotParser {
     }
   }
 
-  /** A fresh buffer per field: keys and values are handed out and must not be overwritten. */
   private expect(state: State, length: number): void {
     this.state = state;
-    this.field = Buffer.alloc(length);
-    this.filled = 0;
+    this.fieldLength = length;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function parseHeader(header: Buffer): number {
   if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw new CorruptionError('lmdb-kv snapshot: bad magic');
