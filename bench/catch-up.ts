@@ -36,6 +36,7 @@ import { catchUpLine, loadLine, windowLine } from './support/catch-up-lines';
 import { phaseNotes } from './support/catch-up-notes';
 import type { NodeReport, SnapshotTaken, TimeWindow } from './support/catch-up-protocol';
 import { wallNow } from './support/snapshot-protocol';
+import { openClusters, runBench } from './support/bench-main';
 
 const IDS = ['n1', 'n2', 'n3'] as const;
 const FOLLOWER = 'n3';
@@ -55,7 +56,6 @@ const NO_INSTALL_GRACE_MS = 5_000;
 /** Longer than an election takes (timeouts of 1 to 2 s), so a settled leader is not about to lose. */
 const LEADER_QUIET_MS = 3_000;
 
-const active = new Set<CatchUpCluster>();
 const emit = (line: object): boolean => process.stdout.write(`${JSON.stringify(line)}\n`);
 const note = (text: string): boolean => process.stderr.write(`# ${text}\n`);
 const secondsSince = (from: number): string => `${((performance.now() - from) / 1000).toFixed(1)} s`;
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
     ],
     niceness: (id) => (id === FOLLOWER ? o.followerNice : undefined),
   });
-  active.add(cluster);
+  openClusters.add(cluster);
   try {
     const first = await startCluster(cluster);
     if (first.id === FOLLOWER) throw new Error(`${FOLLOWER} leads; the bench needs it as a follower`);
@@ -292,18 +292,8 @@ async function main(): Promise<void> {
     note(`wall time ${secondsSince(began)}`);
   } finally {
     await cluster.close();
-    active.delete(cluster);
+    openClusters.delete(cluster);
   }
 }
 
-// Interrupted: stop the node processes and remove their dirs before leaving.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void Promise.allSettled([...active].map((c) => c.close())).then(() => process.exit(130));
-  });
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`catch-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBench('catch-up', main);

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { buildPeer, runPeer, type PeerResult } from './support/hashicorp-peer';
 import { TcpCluster } from './support/tcp-cluster';
 import { parseTcpBenchOptions, type TcpBenchOptions } from './support/tcp-cli';
+import { openClusters, runBench } from './support/bench-main';
 
 interface OursLine extends PeerResult {
   bench: 'raft';
@@ -24,7 +25,6 @@ interface OursLine extends PeerResult {
   rss_mb: number;
 }
 
-const active = new Set<TcpCluster>();
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 const emit = (line: object | string): boolean => process.stdout.write(`${typeof line === 'string' ? line : JSON.stringify(line)}\n`);
 
@@ -39,7 +39,7 @@ async function runOurs(concurrency: number, round: number, options: TcpBenchOpti
         ? []
         : ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `raft-tcp-c${concurrency}-r${round}-${id}.cpuprofile`],
   });
-  active.add(cluster);
+  openClusters.add(cluster);
   try {
     await cluster.configure();
     const leader = await cluster.waitForLeader();
@@ -67,7 +67,7 @@ async function runOurs(concurrency: number, round: number, options: TcpBenchOpti
     };
   } finally {
     await cluster.close();
-    active.delete(cluster);
+    openClusters.delete(cluster);
   }
 }
 
@@ -115,14 +115,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Interrupted: stop the node processes and remove their dirs before leaving.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void Promise.allSettled([...active].map((c) => c.close())).then(() => process.exit(130));
-  });
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`raft-tcp failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBench('raft-tcp', main);

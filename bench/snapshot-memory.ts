@@ -22,6 +22,7 @@ import type { Server } from '../src/raft';
 import { parseSnapshotBenchOptions, type SnapshotBenchOptions } from './support/snapshot-cli';
 import { SnapshotCluster } from './support/snapshot-cluster';
 import type { ChildMessage, NodeReport } from './support/snapshot-protocol';
+import { openClusters, runBench } from './support/bench-main';
 
 const MiB = 1 << 20;
 const START_TIMEOUT_MS = 15_000;
@@ -59,7 +60,6 @@ interface TransferLine {
   ok: boolean;
 }
 
-const active = new Set<SnapshotCluster>();
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 const emit = (line: object): boolean => process.stdout.write(`${JSON.stringify(line)}\n`);
 const note = (text: string): boolean => process.stderr.write(`# ${text}\n`);
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
     execArgv: (id) =>
       profDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `snapshot-memory-${id}.cpuprofile`],
   });
-  active.add(cluster);
+  openClusters.add(cluster);
   try {
     const { leader, filled } = await prepareLeader(cluster, options);
     const lines: TransferLine[] = [];
@@ -260,18 +260,8 @@ async function main(): Promise<void> {
     if (profDir !== undefined) note(`profiles: ${join(profDir, 'snapshot-memory-<node>.cpuprofile')} (leader ${leader})`);
   } finally {
     await cluster.close();
-    active.delete(cluster);
+    openClusters.delete(cluster);
   }
 }
 
-// Interrupted: stop the node processes and remove their dirs before leaving.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void Promise.allSettled([...active].map((c) => c.close())).then(() => process.exit(130));
-  });
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`snapshot-memory failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+runBench('snapshot-memory', main);

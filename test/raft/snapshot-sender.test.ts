@@ -106,6 +106,15 @@ function chunks(sent: readonly InstallSnapshot[], from = 0): [number, number, bo
   return sent.slice(from).map((m) => [m.offset, m.data.byteLength, m.done]);
 }
 
+/** Acknowledges everything sent so far, round after round, until the done chunk has gone out (or 30 rounds). */
+async function acknowledgeToEnd(sent: readonly InstallSnapshot[], answer: (nextOffset: number) => void): Promise<void> {
+  for (let rounds = 0; rounds < 30 && !sent.at(-1)!.done; rounds++) {
+    const last = sent.at(-1)!;
+    answer(last.offset + last.data.byteLength);
+    await drain();
+  }
+}
+
 function isProbe(m: InstallSnapshot): boolean {
   return m.offset === 0 && m.data.byteLength === 0 && !m.done;
 }
@@ -166,12 +175,7 @@ test('acknowledged window by window, the chunks are contiguous, concatenate to t
   await drain();
   answer(0);
   await drain();
-  // Acknowledge everything sent so far, as long as chunks come.
-  for (let rounds = 0; rounds < 20 && !sent.at(-1)!.done; rounds++) {
-    const last = sent.at(-1)!;
-    answer(last.offset + last.data.byteLength);
-    await drain();
-  }
+  await acknowledgeToEnd(sent, answer);
   const dataChunks = sent.slice(1);
   let expected = 0;
   for (const m of dataChunks) {
@@ -620,11 +624,7 @@ test('without written callbacks nothing is reused: every chunk has a buffer of i
   await drain();
   answer(0);
   await drain();
-  for (let rounds = 0; rounds < 30 && !sent.at(-1)!.done; rounds++) {
-    const last = sent.at(-1)!;
-    answer(last.offset + last.data.byteLength);
-    await drain();
-  }
+  await acknowledgeToEnd(sent, answer);
   const buffers = sent.slice(1).map((m) => m.data.buffer);
   assert.equal(new Set(buffers).size, buffers.length);
 });

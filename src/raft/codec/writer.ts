@@ -177,6 +177,8 @@ export class Writer implements Sink {
 
   /** The encoding so far as consecutive pieces: views of `out` and the external fields, in order. */
   parts(): Uint8Array[] {
+    // The common case (every message but a large snapshot chunk): the buffer itself, no view.
+    if (this.externals.length === 0 && this.pos === this.out.byteLength) return [this.out];
     const parts: Uint8Array[] = [];
     let from = 0;
     for (const { at, value } of this.externals) {
