@@ -120,7 +120,10 @@ function boundaryBlocks([dir, patternsFor]) {
 // ---------------------------------------------------------------------------------------------
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', 'workpublish/', 'coverage/', '.tmp/', 'src/**/generated/**'], 'minfs/ignores'),
+  globalIgnores(
+    ['dist/', 'node_modules/', 'workpublish/', 'coverage/', '.tmp/', 'src/generated/**', 'src/**/generated/**'],
+    'minfs/ignores',
+  ),
 
   { name: 'minfs/js', files: ['**/*.{js,mjs,cjs,ts}'], extends: [js.configs.recommended] },
 

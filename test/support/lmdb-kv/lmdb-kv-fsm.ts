@@ -22,7 +22,7 @@ import { MapHasher } from './map-hasher';
 import { MAX_KEY_BYTES } from './snapshot-format';
 import { SnapshotParser } from './snapshot-parser';
 import { SnapshotWriter } from './snapshot-writer';
-import { WorkTracker } from './work-tracker';
+import { WorkTracker } from '../../../src/meta/work-tracker';
 
 const decoder = new TextDecoder();
 const MiB = 1 << 20;
@@ -53,7 +53,7 @@ export class LmdbKvFsm implements FSM<KvResult> {
   private applied: number;
   private readonly chunkBytes: number;
   private readonly restoreBatchBytes: number;
-  private readonly work = new WorkTracker();
+  private readonly work = new WorkTracker('lmdb-kv');
   /** Releases of the snapshots not yet released: close() ends their read transactions. */
   private readonly views = new Set<() => void>();
   private closed: Promise<void> | undefined;

@@ -7,13 +7,16 @@ export class WorkTracker {
   private readonly running = new Set<Promise<unknown>>();
   private closed = false;
 
+  /** `label` starts error messages (the FSM's name). */
+  constructor(private readonly label: string) {}
+
   get closing(): boolean {
     return this.closed;
   }
 
   /** Runs `work` unless closing, remembering it until it settles. */
   run<T>(what: string, work: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error(`lmdb-kv: ${what} after close()`));
+    if (this.closed) return Promise.reject(new Error(`${this.label}: ${what} after close()`));
     const promise = work();
     this.running.add(promise);
     const forget = (): void => {
@@ -25,7 +28,7 @@ export class WorkTracker {
 
   /** Throws when closing: for long work to call between steps. */
   check(what: string): void {
-    if (this.closed) throw new Error(`lmdb-kv: closed during ${what}`);
+    if (this.closed) throw new Error(`${this.label}: closed during ${what}`);
   }
 
   /** Refuses new work and waits until everything under way has settled, either way. */

@@ -1,0 +1,10 @@
+// Original file: proto/dataserver.proto
+
+
+export interface CopyBlockResponse {
+  'success'?: (boolean);
+}
+
+export interface CopyBlockResponse__Output {
+  'success': (boolean);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/metaserver.proto
+
+
+export interface GetClusterInfoRequest {
+}
+
+export interface GetClusterInfoRequest__Output {
+}

@@ -1,0 +1,152 @@
+/**
+ * The namespace commands that go through the Raft log, and their encoding.
+ *
+ * A command carries everything that could differ between replicas: the leader's clock (`at`, Unix
+ * ms, used as mtime), the replication factor, the placement of new blocks. Ids (inodes, blocks)
+ * are allocated inside apply from replicated counters. Paths are cleaned by the proposer, and
+ * cleaned again inside apply, so apply is total whatever the bytes say.
+ *
+ * Encoding: one version byte, then msgpack. A new field or op gets a new version, and apply keeps
+ * understanding every version ever written (the log and snapshots outlive a release).
+ */
+import { Packr } from 'msgpackr';
+import type { NodeType } from './node-types';
+
+export const COMMAND_VERSION = 1;
+
+interface Common {
+  /** Leader's clock when proposing, Unix ms: the mtime of whatever the command changes. */
+  readonly at: number;
+  /** Idempotency key: a command whose key was already applied returns the first result instead. */
+  readonly requestId?: string;
+}
+
+export interface CreateNodeCommand extends Common {
+  readonly op: 'create';
+  readonly path: string;
+  readonly type: NodeType;
+  /** mkdir -p: create missing parent directories; an existing directory is success. */
+  readonly parents: boolean;
+  readonly replication: number;
+}
+
+export interface DeleteNodeCommand extends Common {
+  readonly op: 'delete';
+  readonly path: string;
+  readonly recursive: boolean;
+}
+
+/** Removes up to `limit` nodes of deleted subtrees (the trash); proposed by the leader until empty. */
+export interface PurgeTrashCommand extends Common {
+  readonly op: 'purge';
+  readonly limit: number;
+}
+
+/** Write mode of GetBlockLocations: one entry for the whole allocation. */
+export interface AllocateBlocksCommand extends Common {
+  readonly op: 'allocate';
+  readonly path: string;
+  readonly size: number;
+  /** One location list per block, in block order: ceil(size / block size) of them. */
+  readonly placements: readonly (readonly string[])[];
+  /** Create the file first if it does not exist (with this replication factor). */
+  readonly create: boolean;
+  readonly replication: number;
+}
+
+export interface FinalizeWriteCommand extends Common {
+  readonly op: 'finalize';
+  readonly path: string;
+  readonly inode: number;
+  readonly size: number;
+  readonly md5: string;
+}
+
+export interface RenameCommand extends Common {
+  readonly op: 'rename';
+  readonly from: string;
+  readonly to: string;
+}
+
+export type MetaCommand =
+  | CreateNodeCommand
+  | DeleteNodeCommand
+  | PurgeTrashCommand
+  | AllocateBlocksCommand
+  | FinalizeWriteCommand
+  | RenameCommand;
+
+export type MetaOp = MetaCommand['op'];
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+
+export function encodeCommand(command: MetaCommand): Uint8Array {
+  const body = packr.pack(command);
+  const out = new Uint8Array(body.length + 1);
+  out[0] = COMMAND_VERSION;
+  out.set(body, 1);
+  return out;
+}
+
+/** The command in `bytes`, or a description of why it is not one (apply refuses it with that). */
+export function decodeCommand(bytes: Uint8Array): MetaCommand | string {
+  if (bytes.length < 2) return 'empty command';
+  if (bytes[0] !== COMMAND_VERSION) return `unknown command version ${bytes[0]}`;
+  let value: unknown;
+  try {
+    value = packr.unpack(bytes.subarray(1));
+  } catch (error: unknown) {
+    return `undecodable command: ${String(error)}`;
+  }
+  return checkCommand(value);
+}
+
+const OPS: readonly MetaOp[] = ['create', 'delete', 'purge', 'allocate', 'finalize', 'rename'];
+
+/** Shape check of a decoded command; values are checked by apply itself. */
+function checkCommand(value: unknown): MetaCommand | string {
+  if (typeof value !== 'object' || value === null) return 'command is not a record';
+  const v = value as Record<string, unknown>;
+  if (typeof v.op !== 'string' || !OPS.includes(v.op as MetaOp)) return `unknown command op ${String(v.op)}`;
+  if (!isSafeNumber(v.at)) return 'command has no time';
+  if (v.requestId !== undefined && typeof v.requestId !== 'string') return 'request id is not a string';
+  const strings: Record<MetaOp, readonly string[]> = {
+    create: ['path'],
+    delete: ['path'],
+    purge: [],
+    allocate: ['path'],
+    finalize: ['path', 'md5'],
+    rename: ['from', 'to'],
+  };
+  const numbers: Record<MetaOp, readonly string[]> = {
+    create: ['type', 'replication'],
+    delete: [],
+    purge: ['limit'],
+    allocate: ['size', 'replication'],
+    finalize: ['inode', 'size'],
+    rename: [],
+  };
+  const booleans: Record<MetaOp, readonly string[]> = {
+    create: ['parents'],
+    delete: ['recursive'],
+    purge: [],
+    allocate: ['create'],
+    finalize: [],
+    rename: [],
+  };
+  const op = v.op as MetaOp;
+  for (const f of strings[op]) if (typeof v[f] !== 'string') return `${op}: ${f} is not a string`;
+  for (const f of numbers[op]) if (!isSafeNumber(v[f])) return `${op}: ${f} is not a number`;
+  for (const f of booleans[op]) if (typeof v[f] !== 'boolean') return `${op}: ${f} is not a boolean`;
+  if (op === 'allocate') {
+    const p = v.placements;
+    if (!Array.isArray(p) || !p.every((l) => Array.isArray(l) && l.every((a) => typeof a === 'string'))) {
+      return 'allocate: placements are not lists of addresses';
+    }
+  }
+  return v as unknown as MetaCommand;
+}
+
+function isSafeNumber(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x);
+}

@@ -1,0 +1,90 @@
+/**
+ * The namespace's own LMDB environment (apart from the Raft log's), with one named database per
+ * kind of record. Keys use lmdb-js's ordered-binary encoding (numbers, strings and arrays of them,
+ * ordered element by element, strings by UTF-8 bytes); values are msgpack.
+ *
+ *   inodes    inode                 -> InodeRecord
+ *   dirents   [parent inode, name]  -> child inode     (a listing is a range scan)
+ *   blocks    [inode, block index]  -> [block id, locations]
+ *   trash     inode                 -> 1               (detached directories waiting to be purged)
+ *   gc        block id              -> locations       (blocks of deleted files, to delete on DataServers)
+ *   requests  request id            -> RequestRecord   (idempotency keys of applied commands)
+ *   expiry    [at, request id]      -> 1               (the same keys by time, to expire them)
+ *   state     name                  -> number          (applied index, id counters)
+ *
+ * Durability: lmdb-js's overlapping sync. A commit is visible at once and reaches the disk shortly
+ * after; a machine crash may roll the environment back to an earlier commit, together with the
+ * applied index recorded in it. That is safe because Raft keeps the log until a durable snapshot
+ * covers it, and replays whatever the FSM lacks (design §2 rule 8).
+ */
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { MetaResult } from './results';
+import type { InodeRecord } from './node-types';
+
+export type Key = number | string | (number | string)[];
+
+export interface RequestRecord {
+  /** Time of the command that first used the key. */
+  readonly at: number;
+  /** What that command was (op and path), so a key reused for another request is refused. */
+  readonly what: string;
+  readonly result: MetaResult;
+}
+
+export interface MetaEnvironment {
+  readonly root: RootDatabase;
+  readonly inodes: Database<InodeRecord, number>;
+  readonly dirents: Database<number, [number, string]>;
+  readonly blocks: Database<[number, string[]], [number, number]>;
+  readonly trash: Database<1, number>;
+  readonly gc: Database<string[], number>;
+  readonly requests: Database<RequestRecord, string>;
+  readonly expiry: Database<1, [number, string]>;
+  readonly state: Database<number, string>;
+}
+
+/** Every database in a fixed order: snapshots, restore and digests walk them in this order. */
+export const DATABASE_NAMES = ['inodes', 'dirents', 'blocks', 'trash', 'gc', 'requests', 'expiry', 'state'] as const;
+export type DatabaseName = (typeof DATABASE_NAMES)[number];
+
+export const APPLIED_KEY = 'applied';
+export const NEXT_INODE_KEY = 'nextInode';
+export const NEXT_BLOCK_KEY = 'nextBlock';
+
+export interface MetaEnvironmentOptions {
+  /** Initial map size; lmdb-js grows the map on demand, so this only saves early remaps. */
+  readonly mapSizeBytes?: number;
+}
+
+export function openMetaEnvironment(dir: string, options: MetaEnvironmentOptions = {}): MetaEnvironment {
+  const root = open({
+    path: dir,
+    maxDbs: DATABASE_NAMES.length,
+    overlappingSync: true,
+    noSync: false,
+    ...(options.mapSizeBytes === undefined ? {} : { mapSize: options.mapSizeBytes }),
+  });
+  try {
+    const db = <V, K extends Key>(name: DatabaseName): Database<V, K> =>
+      root.openDB<V, K>({ name, encoding: 'msgpack', keyEncoding: 'ordered-binary' });
+    return {
+      root,
+      inodes: db('inodes'),
+      dirents: db('dirents'),
+      blocks: db('blocks'),
+      trash: db('trash'),
+      gc: db('gc'),
+      requests: db('requests'),
+      expiry: db('expiry'),
+      state: db('state'),
+    };
+  } catch (error: unknown) {
+    void root.close();
+    throw error;
+  }
+}
+
+/** The databases by name (for the generic snapshot, restore and digest walks). */
+export function databases(env: MetaEnvironment): Record<DatabaseName, Database<unknown, Key>> {
+  return env as unknown as Record<DatabaseName, Database<unknown, Key>>;
+}

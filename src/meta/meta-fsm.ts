@@ -1,0 +1,219 @@
+/**
+ * The namespace FSM: Raft's state machine for minfs, on its own LMDB environment.
+ *
+ * - Each apply batch is one LMDB write transaction holding every change of the batch and the
+ *   index of its last entry, so appliedIndex() is exactly what is committed with the data.
+ * - The entry at index 1 (the cluster's bootstrap configuration, whatever its type) creates the
+ *   root directory: every replica makes it at the same point of the log, none outside it.
+ * - snapshot() pins a read transaction (a point-in-time view at the applied index) and persist()
+ *   streams all databases from it while applies continue. restore() clears everything and loads
+ *   the stream in bounded transactions: the first sets the applied index to 0, the last to the
+ *   snapshot's, so a restore cut short leaves a state that says it holds nothing (and open()
+ *   clears the leftovers), which makes Raft restore again.
+ * - Reads (the NamespaceReader) come from LMDB read transactions; nothing of the namespace lives
+ *   in the JS heap.
+ */
+import { createHash } from 'node:crypto';
+import { Packr } from 'msgpackr';
+import type { FSM, FSMSnapshot, LogEntry } from '../raft';
+import { LogType } from '../raft';
+import { applyEncodedCommand } from './command-applier';
+import { DATABASE_NAMES, databases, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
+import { NamespaceState } from './namespace-state';
+import type { MetaResult } from './results';
+import { SnapshotParser, SnapshotWriter, type SnapshotRecord } from './snapshot-format';
+import { WorkTracker } from './work-tracker';
+
+const MiB = 1 << 20;
+/** Records per restore transaction (and between yields of digest). */
+const RESTORE_BATCH_RECORDS = 20_000;
+const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+
+export interface MetaFsmOptions extends MetaEnvironmentOptions {
+  /** Size of the chunks persist() writes. Default 1 MiB. */
+  readonly snapshotChunkBytes?: number;
+}
+
+/** The whole replicated state in one hash, with the index it is at. */
+export interface MetaDigest {
+  readonly appliedIndex: number;
+  readonly records: number;
+  /** sha256 over every database's records in order, and the applied index. */
+  readonly hash: string;
+}
+
+export class MetaFsm implements FSM<MetaResult> {
+  readonly state: NamespaceState;
+  private applied: number;
+  private readonly chunkBytes: number;
+  private readonly work = new WorkTracker('meta-fsm');
+  private readonly views = new Set<() => void>();
+  private readonly appliedListeners = new Set<(index: number) => void>();
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly env: MetaEnvironment,
+    options: MetaFsmOptions,
+  ) {
+    this.state = new NamespaceState(env);
+    this.chunkBytes = options.snapshotChunkBytes ?? MiB;
+    this.applied = this.state.appliedIndex();
+  }
+
+  /** Opens (creating if needed) the namespace environment in `dir`. */
+  static open(dir: string, options: MetaFsmOptions = {}): MetaFsm {
+    const env = openMetaEnvironment(dir, options);
+    const fsm = new MetaFsm(env, options);
+    // Applied index 0 with records present is a restore cut short: start clean.
+    if (fsm.applied === 0 && fsm.hasAnyRecord()) env.root.transactionSync(() => clearAll(env));
+    return fsm;
+  }
+
+  appliedIndex(): number {
+    return this.applied;
+  }
+
+  /** Calls `listener` with the applied index after every batch and restore; returns the unsubscribe. */
+  onApplied(listener: (index: number) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
+  applyBatch(entries: readonly LogEntry[]): Promise<MetaResult[]> {
+    return this.work.run('applyBatch', () => this.applyInOneTransaction(entries));
+  }
+
+  async apply(entry: LogEntry): Promise<MetaResult> {
+    return (await this.applyBatch([entry]))[0]!;
+  }
+
+  private async applyInOneTransaction(entries: readonly LogEntry[]): Promise<MetaResult[]> {
+    if (entries.length === 0) return [];
+    const first = entries[0]!.index;
+    const last = entries.at(-1)!.index;
+    // Raft hands every entry after the applied index over exactly once; anything else would skew
+    // the state silently, so it stops the node (a throw is fatal to Raft).
+    if (first !== this.applied + 1 || last !== first + entries.length - 1) {
+      throw new Error(`meta-fsm: batch ${first}..${last} (${entries.length} entries) does not continue applied index ${this.applied}`);
+    }
+    const results = await this.env.root.transaction(() => {
+      if (first === 1) this.state.ensureRootSync();
+      const out = entries.map((e): MetaResult => (e.type === LogType.Command ? applyEncodedCommand(this.state, e.data) : { ok: true }));
+      this.state.setAppliedIndexSync(last);
+      return out;
+    });
+    this.setApplied(last);
+    return results;
+  }
+
+  snapshot(): FSMSnapshot {
+    this.work.check('snapshot');
+    const transaction = this.env.root.useReadTransaction();
+    const release = (): void => {
+      if (!this.views.delete(release)) return;
+      transaction.done();
+    };
+    this.views.add(release);
+    const persist = async (write: (chunk: Uint8Array) => Promise<void>): Promise<void> => {
+      const out = new SnapshotWriter(write, this.chunkBytes);
+      await out.header(this.state.env.state.get('applied', { transaction }) ?? 0);
+      const dbs = databases(this.env);
+      for (let d = 0; d < DATABASE_NAMES.length; d++) {
+        for (const { key, value } of dbs[DATABASE_NAMES[d]!].getRange({ transaction })) {
+          const pending = out.record(d, key, value);
+          if (pending !== undefined) {
+            await pending;
+            this.work.check('persist');
+          }
+        }
+      }
+      await out.finish();
+    };
+    return { persist: (write) => this.work.run('persist', () => persist(write)), release };
+  }
+
+  restore(chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    return this.work.run('restore', () => this.replaceState(chunks));
+  }
+
+  private async replaceState(chunks: AsyncIterable<Uint8Array>): Promise<void> {
+    const parser = new SnapshotParser();
+    const dbs = databases(this.env);
+    let batch: SnapshotRecord[] = [];
+    let cleared = false;
+    const writeBatch = async (finalIndex?: number): Promise<void> => {
+      const records = batch;
+      batch = [];
+      const clear = !cleared;
+      await this.env.root.transaction(() => {
+        if (clear) clearAll(this.env);
+        for (const [d, key, value] of records) dbs[DATABASE_NAMES[d]!].putSync(key as never, value);
+        if (finalIndex !== undefined) this.state.setAppliedIndexSync(finalIndex);
+      });
+      cleared = true;
+      this.setApplied(finalIndex ?? 0);
+    };
+    for await (const chunk of chunks) {
+      this.work.check('restore');
+      parser.push(chunk, (record) => batch.push(record));
+      // Only whole records are written, so a stream with a bad header never touches the state.
+      if (batch.length >= RESTORE_BATCH_RECORDS) await writeBatch();
+    }
+    const { appliedIndex } = parser.finish();
+    await writeBatch(appliedIndex);
+  }
+
+  /** Hashes every database in order, from one read transaction, with the applied index. */
+  digest(): Promise<MetaDigest> {
+    return this.work.run('digest', async () => {
+      const transaction = this.env.root.useReadTransaction();
+      try {
+        const hash = createHash('sha256');
+        const appliedIndex = this.env.state.get('applied', { transaction }) ?? 0;
+        const dbs = databases(this.env);
+        let records = 0;
+        for (let d = 0; d < DATABASE_NAMES.length; d++) {
+          for (const { key, value } of dbs[DATABASE_NAMES[d]!].getRange({ transaction })) {
+            hash.update(packr.pack([d, key, value]));
+            if (++records % RESTORE_BATCH_RECORDS === 0) {
+              await new Promise((resolve) => setImmediate(resolve));
+              this.work.check('digest');
+            }
+          }
+        }
+        hash.update(String(appliedIndex));
+        return { appliedIndex, records, hash: hash.digest('hex') };
+      } finally {
+        transaction.done();
+      }
+    });
+  }
+
+  /** Refuses new work, lets work under way settle, ends open snapshots, closes the environment. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.work.close();
+      for (const release of [...this.views]) release();
+      await this.env.root.close();
+    })();
+    return this.closed;
+  }
+
+  private setApplied(index: number): void {
+    this.applied = index;
+    for (const listener of this.appliedListeners) listener(index);
+  }
+
+  private hasAnyRecord(): boolean {
+    const dbs = databases(this.env);
+    return DATABASE_NAMES.some((name) => {
+      for (const _ of dbs[name].getKeys({ limit: 1 })) return true;
+      return false;
+    });
+  }
+}
+
+function clearAll(env: MetaEnvironment): void {
+  const dbs = databases(env);
+  for (const name of DATABASE_NAMES) dbs[name].clearSync();
+}

@@ -1,0 +1,95 @@
+/**
+ * The MetaServerService implementation for grpc-js: each RPC is a plain handler function run with
+ * a CallRouting; this file turns its result or error into the gRPC answer and forwards calls that
+ * must be served by the leader.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { MetaServerServiceDefinition, MetaServerServiceHandlers } from '../generated/dfs_project/MetaServerService';
+import { getBlockLocations, finalizeWrite } from './block-handlers';
+import { CallRouting, NeedsLeader } from './call-routing';
+import { getClusterInfo, getLeader, getReplicationInfo, heartbeat } from './cluster-handlers';
+import type { Forwarder } from './forwarder';
+import type { MetaNode } from './meta-node';
+import { createNode, deleteNode, getNodeInfo, listDirectory, rename } from './namespace-handlers';
+import { metaProto } from './proto';
+import { ServiceError, toServiceError, unavailable } from './service-error';
+import type { TrashPurger } from './trash-purger';
+
+type UnaryMethod =
+  | 'CreateNode'
+  | 'GetNodeInfo'
+  | 'ListDirectory'
+  | 'DeleteNode'
+  | 'GetBlockLocations'
+  | 'FinalizeWrite'
+  | 'GetClusterInfo'
+  | 'GetReplicationInfo'
+  | 'Heartbeat'
+  | 'GetLeader'
+  | 'Rename';
+type RequestOf<K extends UnaryMethod> = MetaServerServiceHandlers[K] extends grpc.handleUnaryCall<infer Req, infer _Res> ? Req : never;
+type ResponseOf<K extends UnaryMethod> = MetaServerServiceHandlers[K] extends grpc.handleUnaryCall<infer _Req, infer Res> ? Res : never;
+
+const WAL_RETIRED = 'SyncWAL is deprecated in Raft mode. Raft handles log replication automatically.';
+
+export function metaServiceDefinition(): MetaServerServiceDefinition {
+  return metaProto().dfs_project.MetaServerService.service;
+}
+
+export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger: TrashPurger): MetaServerServiceHandlers {
+  const definition = metaServiceDefinition();
+
+  const forwardToLeader = <K extends UnaryMethod>(method: K, call: grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>): Promise<ResponseOf<K>> => {
+    const leader = node.raft.leader();
+    const address = leader === undefined ? undefined : node.members.grpcAddressOf(leader.id);
+    if (leader === undefined) return Promise.reject(unavailable('no leader is known right now; retry shortly'));
+    if (address === undefined) return Promise.reject(unavailable(`the leader ${leader.id} has no known gRPC address`));
+    const methodDefinition = definition[method] as unknown as Parameters<Forwarder['forward']>[1];
+    return forwarder.forward(address, methodDefinition, call.request, call.metadata, call.getDeadline()) as Promise<ResponseOf<K>>;
+  };
+
+  const unary =
+    <K extends UnaryMethod>(method: K, serve: (routing: CallRouting, request: RequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K>) =>
+    (call: grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>, callback: grpc.sendUnaryData<ResponseOf<K>>): void => {
+      const routing = new CallRouting(node, call.metadata);
+      const fail = (error: unknown): void => {
+        const answer = toServiceError(error);
+        if (!(error instanceof ServiceError) && answer.code === grpc.status.INTERNAL) {
+          node.logger.error('call failed', { method, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        }
+        callback({ code: answer.code, details: answer.message });
+      };
+      Promise.resolve()
+        .then(() => serve(routing, call.request))
+        .then(
+          (response) => callback(null, response),
+          (error: unknown) => {
+            if (!(error instanceof NeedsLeader)) return fail(error);
+            forwardToLeader(method, call).then((response) => callback(null, response), fail);
+          },
+        );
+    };
+
+  return {
+    CreateNode: unary('CreateNode', (r, q) => createNode(node, r, q)),
+    GetNodeInfo: unary('GetNodeInfo', (r, q) => getNodeInfo(node, r, q)),
+    ListDirectory: unary('ListDirectory', (r, q) => listDirectory(node, r, q)),
+    DeleteNode: unary('DeleteNode', (r, q) => deleteNode(node, r, q, purger)),
+    GetBlockLocations: unary('GetBlockLocations', (r, q) => getBlockLocations(node, r, q)),
+    FinalizeWrite: unary('FinalizeWrite', (r, q) => finalizeWrite(node, r, q)),
+    GetClusterInfo: unary('GetClusterInfo', (r) => getClusterInfo(node, r)),
+    GetReplicationInfo: unary('GetReplicationInfo', (r, q) => getReplicationInfo(node, r, q)),
+    Heartbeat: unary('Heartbeat', (r, q) => heartbeat(node, r, q)),
+    GetLeader: unary('GetLeader', () => getLeader(node)),
+    Rename: unary('Rename', (r, q) => rename(node, r, q)),
+    // Retired with the WAL: Raft replicates the log. SyncWAL keeps its old answer (OK, success=false).
+    SyncWAL: (call, callback) => {
+      call.on('data', () => {});
+      call.on('error', () => {});
+      callback(null, { success: false, message: WAL_RETIRED });
+    },
+    RequestWALSync: (call) => {
+      call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'RequestWALSync is retired: Raft replicates the log' });
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Empties the trash of recursive deletes, on the leader, one bounded purge command after another
+ * through the log. Kicked after a delete that left trash and whenever this node becomes leader
+ * (a previous leader may have died mid-purge); stops when the trash is empty or leadership is lost.
+ */
+import { encodeCommand } from '../meta/commands';
+import type { MetaNode } from './meta-node';
+
+export class TrashPurger {
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly node: MetaNode) {
+    this.unsubscribe = node.raft.on('role-changed', ({ role }) => {
+      if (role === 'leader') this.kick();
+    });
+  }
+
+  /** Starts purging if there is trash and this node leads; a kick during a run makes it look again. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.running = this.run().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Resolves when no purge is under way (for tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running !== undefined) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
+    await this.idle();
+  }
+
+  private async run(): Promise<void> {
+    const { node } = this;
+    try {
+      // A new leader first applies everything committed before it (barrier), so it sees the trash.
+      await node.raft.barrier();
+      while (!this.stopped && node.raft.state() === 'leader' && node.reader.hasTrash()) {
+        const result = await node.raft.apply(encodeCommand({ op: 'purge', limit: node.settings.purgeBatch, at: node.wallClockMs() }));
+        if (!result.ok) {
+          node.logger.error('purge refused', { message: result.message });
+          return;
+        }
+      }
+    } catch (error: unknown) {
+      // Lost leadership or shutting down: the next leader picks the work up.
+      node.logger.info('purge paused', { error: String(error) });
+    }
+  }
+}
