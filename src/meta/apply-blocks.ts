@@ -4,9 +4,9 @@
  * write transaction.
  */
 import type { AllocateBlocksCommand, FinalizeWriteCommand } from './commands';
-import { clean } from './apply-namespace';
+import { clean, parentDirectory } from './apply-namespace';
 import type { NamespaceState } from './namespace-state';
-import { BLOCK_SIZE_BYTES, DIRECTORY, FILE, MAX_BLOCKS_PER_FILE, blocksFor, type BlockMapping } from './node-types';
+import { BLOCK_SIZE_BYTES, FILE, MAX_BLOCKS_PER_FILE, blocksFor, type BlockMapping } from './node-types';
 import { refuse, type AllocateResult, type DoneResult, type Refusal } from './results';
 
 /** MD5 as the client sends it: 32 hex digits, or empty when unknown. */
@@ -41,9 +41,9 @@ export function applyAllocate(state: NamespaceState, c: AllocateBlocksCommand): 
   if (node === undefined) {
     if (!c.create) return refuse('not-found', `file not found: ${path.path}`);
     if (path.names.length === 0) return refuse('is-a-directory', 'cannot get block locations for directory: /');
-    const parent = state.lookup(path.names.slice(0, -1));
-    if (parent === undefined) return refuse('not-found', `parent directory does not exist: ${'/' + path.names.slice(0, -1).join('/')}`);
-    if (parent.record.t !== DIRECTORY) return refuse('not-a-directory', `parent is not a directory: ${'/' + path.names.slice(0, -1).join('/')}`);
+    // The same refusals as CreateNode's (a file anywhere above is not-a-directory); makes nothing.
+    const parent = parentDirectory(state, path.names, false, c.replication, c.at);
+    if ('kind' in parent) return parent;
     const inode = state.linkNewSync(parent, path.names.at(-1)!, { t: FILE, s: 0, m: c.at, r: c.replication, h: '', b: 0 }, c.at);
     node = { inode, record: state.inode(inode)! };
   }

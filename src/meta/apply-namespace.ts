@@ -23,7 +23,7 @@ export function prefix(names: readonly string[], depth: number): string {
  * The directory that will hold the last name of `names`, creating missing ones when `parents`
  * (mkdir -p). Refuses a missing parent or a file where a directory is needed.
  */
-function parentDirectory(state: NamespaceState, names: readonly string[], parents: boolean, replication: number, at: number): FoundNode | Refusal {
+export function parentDirectory(state: NamespaceState, names: readonly string[], parents: boolean, replication: number, at: number): FoundNode | Refusal {
   const dirNames = names.slice(0, -1);
   const walked = state.walk(dirNames);
   if (walked === undefined) return refuse('failed-precondition', 'the namespace has no root yet');

@@ -180,25 +180,25 @@ export function assertRefused(result: MetaResult | NodeAt, kind: RefusalKind, me
 
 /**
  * Applies `setup` to two fresh FSMs, then `command` to one and a no-op at the same index to the
- * other: `command` must be refused with `kind` (message containing `message`), and both FSMs
- * must end with the same digest (the refusal changed nothing).
+ * other; `check` looks at the command's result, and both FSMs must end with the same digest (the
+ * command changed nothing).
  */
-export async function assertRefusalChangesNothing(
-  setup: readonly Payload[],
-  command: Payload,
-  kind: RefusalKind,
-  message: string,
-): Promise<void> {
+export async function assertNoEffect(setup: readonly Payload[], command: Payload, check: (result: MetaResult) => void): Promise<void> {
   await withFsms(async (open) => {
-    const refused = await Replica.bootstrap(open('refused'));
+    const applied = await Replica.bootstrap(open('applied'));
     const untouched = await Replica.bootstrap(open('untouched'));
-    const setupResults = await refused.batch(setup);
+    const setupResults = await applied.batch(setup);
     await untouched.batch(setup);
     for (const [i, r] of setupResults.entries()) assert.ok(r.ok, `setup command ${i} should succeed: ${JSON.stringify(r)}`);
-    assertRefused(await refused.run(command), kind, message);
+    check(await applied.run(command));
     await untouched.run(LogType.Noop);
-    assert.deepEqual(await refused.fsm.digest(), await untouched.fsm.digest(), 'a refusal must change nothing');
+    assert.deepEqual(await applied.fsm.digest(), await untouched.fsm.digest(), 'the command must change nothing');
   });
+}
+
+/** `command`, after `setup`, is refused with `kind` (message containing `message`) and changes nothing. */
+export function assertRefusalChangesNothing(setup: readonly Payload[], command: Payload, kind: RefusalKind, message: string): Promise<void> {
+  return assertNoEffect(setup, command, (result) => assertRefused(result, kind, message));
 }
 
 // ---- snapshots ----
