@@ -18,7 +18,7 @@ import { Packr } from 'msgpackr';
 import type { FSM, FSMSnapshot, LogEntry } from '../raft';
 import { LogType } from '../raft';
 import { applyEncodedCommand } from './command-applier';
-import { DATABASE_NAMES, databases, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
+import { APPLIED_KEY, DATABASE_NAMES, databases, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
 import { NamespaceState } from './namespace-state';
 import type { MetaResult } from './results';
 import { SnapshotParser, SnapshotWriter, type SnapshotRecord } from './snapshot-format';
@@ -28,6 +28,7 @@ const MiB = 1 << 20;
 /** Records per restore transaction (and between yields of digest). */
 const RESTORE_BATCH_RECORDS = 20_000;
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+const STATE_DB = DATABASE_NAMES.indexOf('state');
 
 export interface MetaFsmOptions extends MetaEnvironmentOptions {
   /** Size of the chunks persist() writes. Default 1 MiB. */
@@ -155,7 +156,11 @@ export class MetaFsm implements FSM<MetaResult> {
     };
     for await (const chunk of chunks) {
       this.work.check('restore');
-      parser.push(chunk, (record) => batch.push(record));
+      // The applied index is written by the last transaction only (from the header): a record of it
+      // in an earlier one would make a restore cut short look complete.
+      parser.push(chunk, (record) => {
+        if (record[0] !== STATE_DB || record[1] !== APPLIED_KEY) batch.push(record);
+      });
       // Only whole records are written, so a stream with a bad header never touches the state.
       if (batch.length >= RESTORE_BATCH_RECORDS) await writeBatch();
     }

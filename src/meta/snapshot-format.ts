@@ -8,9 +8,11 @@
  *   frame(trailer: msgpack [-1, record count])
  *
  * frame(x) = u32 big-endian length of x, then x. Raft checks the whole stream's CRC; the count in
- * the trailer catches a stream cut short at a frame boundary.
+ * the trailer catches a stream cut short at a frame boundary. Anything malformed is a
+ * CorruptionError: the error on which Raft falls back to an older snapshot.
  */
 import { Packr } from 'msgpackr';
+import { CorruptionError } from '../raft';
 import { DATABASE_NAMES } from './meta-environment';
 
 export const SNAPSHOT_MAGIC = Buffer.from('MINFSNS1');
@@ -77,16 +79,21 @@ export class SnapshotParser {
         this.pending = Buffer.from(data);
         return;
       }
-      if (!data.subarray(0, SNAPSHOT_MAGIC.length).equals(SNAPSHOT_MAGIC)) throw new Error('not a namespace snapshot (bad magic)');
+      if (!data.subarray(0, SNAPSHOT_MAGIC.length).equals(SNAPSHOT_MAGIC)) throw new CorruptionError('not a namespace snapshot (bad magic)');
       this.sawMagic = true;
       data = data.subarray(SNAPSHOT_MAGIC.length);
     }
     let at = 0;
     while (data.length - at >= 4) {
       const length = data.readUInt32BE(at);
-      if (length > MAX_FRAME_BYTES) throw new Error(`namespace snapshot frame of ${length} bytes`);
+      if (length > MAX_FRAME_BYTES) throw new CorruptionError(`namespace snapshot frame of ${length} bytes`);
       if (data.length - at - 4 < length) break;
-      const body = packr.unpack(data.subarray(at + 4, at + 4 + length)) as unknown;
+      let body: unknown;
+      try {
+        body = packr.unpack(data.subarray(at + 4, at + 4 + length));
+      } catch (error: unknown) {
+        throw new CorruptionError(`namespace snapshot frame does not decode: ${String(error)}`);
+      }
       at += 4 + length;
       this.take(body, onRecord);
     }
@@ -95,21 +102,21 @@ export class SnapshotParser {
   }
 
   private take(body: unknown, onRecord: (record: SnapshotRecord) => void): void {
-    if (this.ended) throw new Error('namespace snapshot has data after its trailer');
+    if (this.ended) throw new CorruptionError('namespace snapshot has data after its trailer');
     if (this.appliedIndex === undefined) {
       const index = (body as { appliedIndex?: unknown } | null)?.appliedIndex;
-      if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) throw new Error('namespace snapshot header is malformed');
+      if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) throw new CorruptionError('namespace snapshot header is malformed');
       this.appliedIndex = index;
       return;
     }
-    if (!Array.isArray(body) || body.length < 2 || typeof body[0] !== 'number') throw new Error('namespace snapshot record is malformed');
+    if (!Array.isArray(body) || body.length < 2 || typeof body[0] !== 'number') throw new CorruptionError('namespace snapshot record is malformed');
     if (body[0] === -1) {
-      if (body[1] !== this.count) throw new Error(`namespace snapshot holds ${this.count} records, its trailer says ${String(body[1])}`);
+      if (body[1] !== this.count) throw new CorruptionError(`namespace snapshot holds ${this.count} records, its trailer says ${String(body[1])}`);
       this.ended = true;
       return;
     }
     if (body.length !== 3 || !Number.isInteger(body[0]) || body[0] < 0 || body[0] >= DATABASE_NAMES.length) {
-      throw new Error('namespace snapshot record names no database');
+      throw new CorruptionError('namespace snapshot record names no database');
     }
     this.count++;
     onRecord(body as SnapshotRecord);
@@ -117,7 +124,7 @@ export class SnapshotParser {
 
   /** The snapshot's applied index, once the stream is complete. */
   finish(): { appliedIndex: number; records: number } {
-    if (!this.ended || this.appliedIndex === undefined || this.pending.length > 0) throw new Error('namespace snapshot is truncated');
+    if (!this.ended || this.appliedIndex === undefined || this.pending.length > 0) throw new CorruptionError('namespace snapshot is truncated');
     return { appliedIndex: this.appliedIndex, records: this.count };
   }
 }

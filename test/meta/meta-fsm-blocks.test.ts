@@ -49,8 +49,18 @@ test('allocate: ceil(size / 4 MiB) blocks with ids from the counter and the give
 test('allocate refusals: placements that do not match, sizes 0, negative or too big; none changes anything', async () => {
   const setup = [create('/f')];
   const twoBlocks = BLOCK_SIZE_BYTES + 1;
-  await assertRefusalChangesNothing(setup, allocate('/f', twoBlocks, { placements: placementsFor(1) }), 'invalid-argument', 'needs 2 blocks but 1 placements');
-  await assertRefusalChangesNothing(setup, allocate('/f', 1, { placements: placementsFor(twoBlocks) }), 'invalid-argument', 'needs 1 blocks but 2 placements');
+  await assertRefusalChangesNothing(
+    setup,
+    allocate('/f', twoBlocks, { placements: placementsFor(1) }),
+    'invalid-argument',
+    'needs 2 blocks but 1 placements',
+  );
+  await assertRefusalChangesNothing(
+    setup,
+    allocate('/f', 1, { placements: placementsFor(twoBlocks) }),
+    'invalid-argument',
+    'needs 1 blocks but 2 placements',
+  );
   await assertRefusalChangesNothing(setup, allocate('/f', 1, { placements: [[]] }), 'invalid-argument', 'a block has no locations');
   await assertRefusalChangesNothing(setup, allocate('/f', 0, { placements: [] }), 'invalid-argument', 'cannot allocate blocks for size 0');
   await assertRefusalChangesNothing(setup, allocate('/f', -1, { placements: [] }), 'invalid-argument', 'invalid size -1');
@@ -63,7 +73,12 @@ test('allocate refusals: missing file, directory, bad parent; none changes anyth
   const setup = [mkdir('/d'), create('/f')];
   await assertRefusalChangesNothing(setup, allocate('/nope', 1), 'not-found', 'file not found: /nope');
   await assertRefusalChangesNothing(setup, allocate('/d', 1), 'is-a-directory', 'cannot get block locations for directory: /d');
-  await assertRefusalChangesNothing(setup, allocate('/d', 1, { create: true }), 'is-a-directory', 'cannot get block locations for directory: /d');
+  await assertRefusalChangesNothing(
+    setup,
+    allocate('/d', 1, { create: true }),
+    'is-a-directory',
+    'cannot get block locations for directory: /d',
+  );
   await assertRefusalChangesNothing(setup, allocate('/', 1, { create: true }), 'is-a-directory', 'directory: /');
   await assertRefusalChangesNothing(setup, allocate('/x/y', 1, { create: true }), 'not-found', 'parent directory does not exist: /x');
   await assertRefusalChangesNothing(setup, allocate('/d/x/y', 1, { create: true }), 'not-found', 'parent directory does not exist: /d/x');
@@ -76,7 +91,11 @@ test('allocate with create makes the file (replication from the command) and map
     const r = await Replica.bootstrap(open('a'));
     await r.ok(mkdir('/d'));
     const result = await r.run(allocate('/d/new', 2 * BLOCK_SIZE_BYTES, { create: true, replication: 2, at: T0 + 8 }));
-    assert.deepEqual(result, { ok: true, inode: 3, blocks: placementsFor(2 * BLOCK_SIZE_BYTES).map((locations, i) => ({ blockId: 1 + i, locations })) });
+    assert.deepEqual(result, {
+      ok: true,
+      inode: 3,
+      blocks: placementsFor(2 * BLOCK_SIZE_BYTES).map((locations, i) => ({ blockId: 1 + i, locations })),
+    });
     assert.deepEqual(r.stat('/d/new').record, { t: FILE, p: 2, n: 'new', s: 0, m: T0 + 8, r: 2, h: '', b: 2 });
     assert.equal(r.stat('/d').record.m, T0 + 8);
     assert.deepEqual(r.names('/d'), ['new']);
@@ -121,13 +140,28 @@ test('finalize sets size, md5 and mtime', async () => {
 test('finalize refusals: wrong inode, size not fitting the blocks, directory, bad md5 or inode; none changes anything', async () => {
   // /f is inode 2 with 2 blocks; /d is inode 3.
   const setup = [allocate('/f', 5 * MiB, { create: true }), mkdir('/d')];
-  await assertRefusalChangesNothing(setup, finalize('/f', 3, 5 * MiB), 'failed-precondition', 'inode 3 is not the file at /f (that is inode 2)');
-  await assertRefusalChangesNothing(setup, finalize('/f', 2, 4 * MiB), 'failed-precondition', 'size 4194304 needs 1 blocks but /f has 2 allocated');
+  await assertRefusalChangesNothing(
+    setup,
+    finalize('/f', 3, 5 * MiB),
+    'failed-precondition',
+    'inode 3 is not the file at /f (that is inode 2)',
+  );
+  await assertRefusalChangesNothing(
+    setup,
+    finalize('/f', 2, 4 * MiB),
+    'failed-precondition',
+    'size 4194304 needs 1 blocks but /f has 2 allocated',
+  );
   await assertRefusalChangesNothing(setup, finalize('/f', 2, 8 * MiB + 1), 'failed-precondition', 'needs 3 blocks but /f has 2');
   await assertRefusalChangesNothing(setup, finalize('/f', 2, 0), 'failed-precondition', 'needs 0 blocks but /f has 2');
   await assertRefusalChangesNothing(setup, finalize('/d', 3, 0), 'is-a-directory', 'cannot finalize a directory: /d');
   await assertRefusalChangesNothing(setup, finalize('/nope', 2, 1), 'not-found', 'file not found: /nope');
-  await assertRefusalChangesNothing(setup, finalize('/f', 2, 5 * MiB, { md5: MD5.toUpperCase() }), 'invalid-argument', 'md5 must be 32 lower-case hex digits');
+  await assertRefusalChangesNothing(
+    setup,
+    finalize('/f', 2, 5 * MiB, { md5: MD5.toUpperCase() }),
+    'invalid-argument',
+    'md5 must be 32 lower-case hex digits',
+  );
   await assertRefusalChangesNothing(setup, finalize('/f', 2, 5 * MiB, { md5: 'abc' }), 'invalid-argument', 'md5 must be');
   await assertRefusalChangesNothing(setup, finalize('/f', 0, 5 * MiB), 'invalid-argument', 'invalid inode 0');
   await assertRefusalChangesNothing(setup, finalize('/f', 2, -5), 'invalid-argument', 'invalid size -5');
@@ -165,11 +199,20 @@ test('directory sizes (recursive sums) follow finalize, delete, rename and re-al
     );
     // A file moves too.
     await r.ok(rename('/a/c/f2', '/f2'));
-    assert.deepEqual(['/', '/a', '/a/c', '/f2'].map((p) => r.size(p)), [6 * MiB + 10, 0, 0, 7]);
+    assert.deepEqual(
+      ['/', '/a', '/a/c', '/f2'].map((p) => r.size(p)),
+      [6 * MiB + 10, 0, 0, 7],
+    );
     await r.ok(remove('/x/y/b/f1'));
-    assert.deepEqual(['/', '/x', '/x/y', '/x/y/b'].map((p) => r.size(p)), [10, 3, 3, 0]);
+    assert.deepEqual(
+      ['/', '/x', '/x/y', '/x/y/b'].map((p) => r.size(p)),
+      [10, 3, 3, 0],
+    );
     await r.ok(remove('/x', true));
-    assert.deepEqual(['/', '/a'].map((p) => r.size(p)), [7, 0]);
+    assert.deepEqual(
+      ['/', '/a'].map((p) => r.size(p)),
+      [7, 0],
+    );
     assert.equal(r.stat('/a').record.t, DIRECTORY);
   });
 });

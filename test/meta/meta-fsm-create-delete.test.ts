@@ -78,7 +78,11 @@ test('mkdir -p creates the missing chain in order and accepts an existing direct
     const r = await Replica.bootstrap(open('a'));
     await r.ok(mkdir('/a'));
     assert.deepEqual(await r.run(mkdir('/a/b/c/d', { parents: true, at: T0 + 9, replication: 2 })), { ok: true, inode: 5 });
-    for (const [p, inode] of [['/a/b', 3], ['/a/b/c', 4], ['/a/b/c/d', 5]] as const) {
+    for (const [p, inode] of [
+      ['/a/b', 3],
+      ['/a/b/c', 4],
+      ['/a/b/c/d', 5],
+    ] as const) {
       const node = r.stat(p);
       assert.equal(node.inode, inode, p);
       assert.equal(node.record.t, DIRECTORY, p);
@@ -90,13 +94,14 @@ test('mkdir -p creates the missing chain in order and accepts an existing direct
     assert.deepEqual(await r.run(create('/x/y/f', FILE, { parents: true })), { ok: true, inode: 8 });
     assert.equal(r.stat('/x/y').record.t, DIRECTORY);
     assert.equal(r.stat('/x/y/f').record.t, FILE);
-
   });
   // An existing directory (or the root) is success with its own inode, and changes nothing.
   const setup = [mkdir('/a/b', { parents: true, at: T0 + 1 })];
   await assertNoEffect(setup, mkdir('/a/b', { parents: true, at: T0 + 99 }), (result) => assert.deepEqual(result, { ok: true, inode: 3 }));
   await assertNoEffect(setup, mkdir('/a/./', { parents: true, at: T0 + 99 }), (result) => assert.deepEqual(result, { ok: true, inode: 2 }));
-  await assertNoEffect(setup, mkdir('/', { parents: true, at: T0 + 99 }), (result) => assert.deepEqual(result, { ok: true, inode: ROOT_INODE }));
+  await assertNoEffect(setup, mkdir('/', { parents: true, at: T0 + 99 }), (result) =>
+    assert.deepEqual(result, { ok: true, inode: ROOT_INODE }),
+  );
 });
 
 test('delete: a file goes with its blocks (to gc) and its size leaves the ancestors', async () => {
@@ -168,7 +173,10 @@ test('recursive delete detaches the tree at once; purges with a small limit then
     assert.deepEqual(r.names('/'), ['keep']);
     assert.deepEqual(r.keys('trash'), [t]);
     assert.ok(r.reader.hasTrash());
-    assert.deepEqual([...r.reader.files()].map((f) => f.path), ['/keep/k']);
+    assert.deepEqual(
+      [...r.reader.files()].map((f) => f.path),
+      ['/keep/k'],
+    );
     // A new tree at the same path is independent of the one in the trash.
     await r.ok(mkdir('/t'));
     assert.deepEqual(r.names('/t'), []);
@@ -185,9 +193,15 @@ test('recursive delete detaches the tree at once; purges with a small limit then
     assert.ok(purges >= 9, `every node of the tree is a step: ${purges} purges`);
     assert.deepEqual(await r.run(purge(10)), { ok: true, removed: 0, more: false });
     const newT = r.stat('/t').inode;
-    assert.deepEqual(r.keys('inodes'), [...kept, newT].sort((a, b) => a - b));
+    assert.deepEqual(
+      r.keys('inodes'),
+      [...kept, newT].sort((a, b) => a - b),
+    );
     assert.deepEqual(r.keys('trash'), []);
-    assert.deepEqual(r.keys('gc'), [...deletedBlocks].sort((a, b) => a - b));
+    assert.deepEqual(
+      r.keys('gc'),
+      [...deletedBlocks].sort((a, b) => a - b),
+    );
     assert.deepEqual(
       r.keys<[number, number]>('blocks').map(([inode]) => inode),
       keptBlocks.map(() => kept[2]),

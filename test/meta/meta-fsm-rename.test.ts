@@ -67,7 +67,12 @@ test('rename onto itself is success and changes nothing', async () => {
 
 test('rename refusals: under itself, onto an existing path, missing source, bad destination parent; none changes anything', async () => {
   const setup = [mkdir('/d/e', { parents: true }), create('/d/f'), create('/g'), mkdir('/h')];
-  await assertRefusalChangesNothing(setup, rename('/d', '/d/e/x'), 'invalid-argument', 'cannot move a directory under itself: /d -> /d/e/x');
+  await assertRefusalChangesNothing(
+    setup,
+    rename('/d', '/d/e/x'),
+    'invalid-argument',
+    'cannot move a directory under itself: /d -> /d/e/x',
+  );
   await assertRefusalChangesNothing(setup, rename('/d', '/d/x'), 'invalid-argument', 'cannot move a directory under itself');
   await assertRefusalChangesNothing(setup, rename('/d/e', '/d/e/x'), 'invalid-argument', 'under itself');
   await assertRefusalChangesNothing(setup, rename('/d/f', '/g'), 'already-exists', 'destination already exists: /g');

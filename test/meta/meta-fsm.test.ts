@@ -134,7 +134,11 @@ test('undecodable or malformed command bytes are invalid-argument and change not
     ['parents not a boolean', raw({ ...create('/x'), parents: 1 }), 'create: parents is not a boolean'],
     ['placements not lists', raw({ ...allocate('/d/f', 1), placements: ['a'] }), 'allocate: placements are not lists'],
     ['request id not a string', raw({ ...remove('/d/f'), requestId: 3 }), 'request id is not a string'],
-    ['request id too long', encodeCommand(remove('/d/f', false, { requestId: 'r'.repeat(MAX_REQUEST_ID_LENGTH + 1) })), 'request id is longer'],
+    [
+      'request id too long',
+      encodeCommand(remove('/d/f', false, { requestId: 'r'.repeat(MAX_REQUEST_ID_LENGTH + 1) })),
+      'request id is longer',
+    ],
   ];
   for (const [name, bytes, message] of cases) {
     await assertRefusalChangesNothing(setup, bytes, 'invalid-argument', message).catch((error: unknown) => {
@@ -174,8 +178,18 @@ test('idempotency: a retry with the same key returns the first result without ap
 });
 
 test('idempotency: a key reused for another request is refused and changes nothing', async () => {
-  await assertRefusalChangesNothing([create('/a', FILE, { requestId: 'k' })], remove('/a', false, { requestId: 'k' }), 'invalid-argument', 'already used');
-  await assertRefusalChangesNothing([create('/a', FILE, { requestId: 'k' })], create('/b', FILE, { requestId: 'k' }), 'invalid-argument', 'create /a');
+  await assertRefusalChangesNothing(
+    [create('/a', FILE, { requestId: 'k' })],
+    remove('/a', false, { requestId: 'k' }),
+    'invalid-argument',
+    'already used',
+  );
+  await assertRefusalChangesNothing(
+    [create('/a', FILE, { requestId: 'k' })],
+    create('/b', FILE, { requestId: 'k' }),
+    'invalid-argument',
+    'create /a',
+  );
 });
 
 test('idempotency: keys expire REQUEST_ID_TTL_MS after first use, by the commands own clock', async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LogType, type LogEntry } from '../../../src/raft';
+import { LogType, type FSMSnapshot, type LogEntry } from '../../../src/raft';
 import {
   encodeCommand,
   type AllocateBlocksCommand,
@@ -72,7 +72,10 @@ export function entries(first: number, payloads: readonly Payload[]): LogEntry[]
 // ---- command builders ----
 
 export function placementsFor(size: number, first = 1): string[][] {
-  return Array.from({ length: blocksFor(size) }, (_, i) => [`10.0.0.${((first + i) % 3) + 1}:9000`, `10.0.1.${((first + i) % 3) + 1}:9000`]);
+  return Array.from({ length: blocksFor(size) }, (_, i) => [
+    `10.0.0.${((first + i) % 3) + 1}:9000`,
+    `10.0.1.${((first + i) % 3) + 1}:9000`,
+  ]);
 }
 
 export function create(p: string, type: NodeType = FILE, more: Partial<CreateNodeCommand> = {}): CreateNodeCommand {
@@ -197,14 +200,19 @@ export async function assertNoEffect(setup: readonly Payload[], command: Payload
 }
 
 /** `command`, after `setup`, is refused with `kind` (message containing `message`) and changes nothing. */
-export function assertRefusalChangesNothing(setup: readonly Payload[], command: Payload, kind: RefusalKind, message: string): Promise<void> {
+export function assertRefusalChangesNothing(
+  setup: readonly Payload[],
+  command: Payload,
+  kind: RefusalKind,
+  message: string,
+): Promise<void> {
   return assertNoEffect(setup, command, (result) => assertRefused(result, kind, message));
 }
 
 // ---- snapshots ----
 
-export async function persistToChunks(fsm: MetaFsm, between?: () => Promise<void>): Promise<Buffer[]> {
-  const view = fsm.snapshot();
+/** Persists `view` (released afterwards) into a list of chunks; `between` runs after each chunk. */
+export async function persistView(view: FSMSnapshot, between?: () => Promise<void>): Promise<Buffer[]> {
   const chunks: Buffer[] = [];
   try {
     await view.persist(async (chunk) => {
@@ -215,6 +223,10 @@ export async function persistToChunks(fsm: MetaFsm, between?: () => Promise<void
     view.release();
   }
   return chunks;
+}
+
+export function persistToChunks(fsm: MetaFsm, between?: () => Promise<void>): Promise<Buffer[]> {
+  return persistView(fsm.snapshot(), between);
 }
 
 /** The chunks as the async iterable restore() takes; `fail` makes it throw after that many chunks. */
