@@ -169,7 +169,8 @@ export class MetaProcessCluster {
     return new ForkedNode<ParentMessage>(id, {
       script: NODE_SCRIPT,
       args: [id, dir, 'meta-bench', this.options.verbose ? '1' : '0'],
-      execArgv: [],
+      // META_NODE_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof": node flags for profiling the nodes.
+      execArgv: (process.env['META_NODE_EXEC_ARGV'] ?? '').split(' ').filter((a) => a !== ''),
       onMessage: (message) => {
         if (isChildMessage(message)) this.onMessage(message);
       },

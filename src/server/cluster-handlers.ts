@@ -15,8 +15,11 @@ import type { MetaNode } from './meta-node';
 import { splitHostPort } from './members';
 import { requireCount } from './request-fields';
 import { invalidArgument, refusalError } from './service-error';
+import { heavyReads } from './turn-taking';
 
 const MiB = 1024 * 1024;
+/** Files examined per event-loop turn by a GetReplicationInfo of every file. */
+const FILES_PER_TURN = 500;
 
 /** The leader and the other voters, as this node knows them (no quorum round: it is discovery). */
 export function getLeader(node: MetaNode): GetLeaderResponse {
@@ -42,7 +45,7 @@ export function getClusterInfo(node: MetaNode, routing: CallRouting): GetCluster
     capacity: clampInt32(Math.floor(s.capacityBytes / MiB)),
     useCapacity: clampInt32(Math.floor(Math.max(0, s.capacityBytes - s.freeBytes) / MiB)),
   }));
-  return { clusterInfo: { ...(leader === undefined ? {} : { masterMetaServer: leader }), slaveMetaServer: followers ?? [], dataServer } };
+  return { clusterInfo: { ...(leader === undefined ? {} : { masterMetaServer: leader }), slaveMetaServer: followers, dataServer } };
 }
 
 /**
@@ -63,20 +66,34 @@ export async function getReplicationInfo(node: MetaNode, routing: CallRouting, r
   }
   const out: ReplicationStatus[] = [];
   const counts = { healthy: 0, under: 0, over: 0 };
-  for (const file of files) {
-    const expected = file.record.r;
-    let least = Number.POSITIVE_INFINITY;
-    const blocks = node.reader.blocks(file).map((b) => {
-      const locations = b.locations.filter((address) => node.dataServers.holds(address, b.blockId));
-      least = Math.min(least, locations.length);
-      return { block_id: b.blockId, locations, expected_locations: [...b.locations], replica_count: locations.length };
+  const iterator = files[Symbol.iterator]();
+  // A scan of every file runs in slices, one per event-loop turn (see turn-taking.ts).
+  for (let done = false; !done; ) {
+    done = await heavyReads.run(() => {
+      for (let n = 0; n < FILES_PER_TURN; n++) {
+        const next = iterator.next();
+        if (next.done === true) return true;
+        const file = replicationOf(node, next.value);
+        counts[file.status === 'healthy' ? 'healthy' : file.status === 'under_replicated' ? 'under' : 'over']++;
+        out.push(file);
+      }
+      return false;
     });
-    const actual = blocks.length === 0 ? expected : least;
-    const state = actual < expected ? 'under_replicated' : actual > expected ? 'over_replicated' : 'healthy';
-    counts[state === 'healthy' ? 'healthy' : state === 'under_replicated' ? 'under' : 'over']++;
-    out.push({ path: file.path, inode: file.inode, size: file.record.s, expected_replicas: expected, actual_replicas: actual, blocks, status: state });
   }
   return { files: out, total_files: out.length, healthy_files: counts.healthy, under_replicated_files: counts.under, over_replicated_files: counts.over };
+}
+
+function replicationOf(node: MetaNode, file: NodeAt): ReplicationStatus & { status: string } {
+  const expected = file.record.r;
+  let least = Number.POSITIVE_INFINITY;
+  const blocks = node.reader.blocks(file).map((b) => {
+    const locations = b.locations.filter((address) => node.dataServers.holds(address, b.blockId));
+    least = Math.min(least, locations.length);
+    return { block_id: b.blockId, locations, expected_locations: [...b.locations], replica_count: locations.length };
+  });
+  const actual = blocks.length === 0 ? expected : least;
+  const status = actual < expected ? 'under_replicated' : actual > expected ? 'over_replicated' : 'healthy';
+  return { path: file.path, inode: file.inode, size: file.record.s, expected_replicas: expected, actual_replicas: actual, blocks, status };
 }
 
 /** Records a DataServer's heartbeat on the leader (followers forward it). Commands arrive with the next issue. */

@@ -16,6 +16,7 @@ import { optionalRequestId, requireNodeType, requirePath } from './request-field
 import { invalidArgument, refusalError } from './service-error';
 import { statInfo } from './stat-info';
 import type { TrashPurger } from './trash-purger';
+import { heavyReads } from './turn-taking';
 
 const OK: SimpleResponse = { success: true, message: '' };
 /** Largest page a paginated listing returns (page_size above it is lowered to it). */
@@ -87,8 +88,10 @@ export async function listDirectory(node: MetaNode, routing: CallRouting, reques
   const dir = await statForRead(node, routing, request.path);
   if (dir.record.t !== DIRECTORY) return { nodes: [], next_page_token: '' };
   const limit = request.page_size === 0 ? Number.MAX_SAFE_INTEGER : Math.min(request.page_size, MAX_PAGE_SIZE);
-  const page = node.reader.list(dir, after, limit);
-  return { nodes: page.entries.map(statInfo), next_page_token: page.next === undefined ? '' : encodePageToken(page.next) };
+  return heavyReads.run(() => {
+    const page = node.reader.list(dir, after, limit);
+    return { nodes: page.entries.map(statInfo), next_page_token: page.next === undefined ? '' : encodePageToken(page.next) };
+  });
 }
 
 function encodePageToken(name: string): string {
