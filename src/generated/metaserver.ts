@@ -30,6 +30,8 @@ import type { LogEntry as _dfs_project_LogEntry, LogEntry__Output as _dfs_projec
 import type { MetaServerMsg as _dfs_project_MetaServerMsg, MetaServerMsg__Output as _dfs_project_MetaServerMsg__Output } from './dfs_project/MetaServerMsg';
 import type { MetaServerServiceClient as _dfs_project_MetaServerServiceClient, MetaServerServiceDefinition as _dfs_project_MetaServerServiceDefinition } from './dfs_project/MetaServerService';
 import type { NodeInfo as _dfs_project_NodeInfo, NodeInfo__Output as _dfs_project_NodeInfo__Output } from './dfs_project/NodeInfo';
+import type { ReadIndexRequest as _dfs_project_ReadIndexRequest, ReadIndexRequest__Output as _dfs_project_ReadIndexRequest__Output } from './dfs_project/ReadIndexRequest';
+import type { ReadIndexResponse as _dfs_project_ReadIndexResponse, ReadIndexResponse__Output as _dfs_project_ReadIndexResponse__Output } from './dfs_project/ReadIndexResponse';
 import type { RenameRequest as _dfs_project_RenameRequest, RenameRequest__Output as _dfs_project_RenameRequest__Output } from './dfs_project/RenameRequest';
 import type { ReplicaData as _dfs_project_ReplicaData, ReplicaData__Output as _dfs_project_ReplicaData__Output } from './dfs_project/ReplicaData';
 import type { ReplicationStatus as _dfs_project_ReplicationStatus, ReplicationStatus__Output as _dfs_project_ReplicationStatus__Output } from './dfs_project/ReplicationStatus';
@@ -76,6 +78,8 @@ export interface ProtoGrpcType {
     MetaServerMsg: MessageTypeDefinition<_dfs_project_MetaServerMsg, _dfs_project_MetaServerMsg__Output>
     MetaServerService: SubtypeConstructor<typeof grpc.Client, _dfs_project_MetaServerServiceClient> & { service: _dfs_project_MetaServerServiceDefinition }
     NodeInfo: MessageTypeDefinition<_dfs_project_NodeInfo, _dfs_project_NodeInfo__Output>
+    ReadIndexRequest: MessageTypeDefinition<_dfs_project_ReadIndexRequest, _dfs_project_ReadIndexRequest__Output>
+    ReadIndexResponse: MessageTypeDefinition<_dfs_project_ReadIndexResponse, _dfs_project_ReadIndexResponse__Output>
     RenameRequest: MessageTypeDefinition<_dfs_project_RenameRequest, _dfs_project_RenameRequest__Output>
     ReplicaData: MessageTypeDefinition<_dfs_project_ReplicaData, _dfs_project_ReplicaData__Output>
     ReplicationStatus: MessageTypeDefinition<_dfs_project_ReplicationStatus, _dfs_project_ReplicationStatus__Output>

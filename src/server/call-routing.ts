@@ -3,11 +3,13 @@
  * - `requireLeader()` for writes (and anything needing the leader's DataServer view): on a
  *   follower it throws NeedsLeader, and the service forwards the whole call to the leader;
  * - `readBarrier()` before reading the namespace: linearizable by default (the leader confirms
- *   its leadership with a quorum and waits until it has applied the read index; a follower
- *   forwards), or nothing when the caller asked for a stale read with the metadata header
- *   `x-minfs-read-consistency: stale`.
+ *   its leadership with a quorum and waits until it has applied the read index; a follower gets
+ *   a read index from the leader and waits until it has applied it, see follower-reads.ts, or
+ *   forwards the call when it has no FollowerReads), or nothing when the caller asked for a stale
+ *   read with the metadata header `x-minfs-read-consistency: stale`.
  */
 import type * as grpc from '@grpc/grpc-js';
+import type { FollowerReads } from './follower-reads';
 import { FORWARDED_BY_HEADER } from './forwarder';
 import type { MetaNode } from './meta-node';
 import { unavailable } from './service-error';
@@ -26,6 +28,7 @@ export class CallRouting {
   constructor(
     private readonly node: MetaNode,
     private readonly metadata: grpc.Metadata,
+    private readonly followerReads?: FollowerReads,
   ) {}
 
   get forwarded(): boolean {
@@ -44,7 +47,11 @@ export class CallRouting {
 
   async readBarrier(): Promise<void> {
     if (this.staleReadAllowed) return;
-    this.requireLeader();
-    await this.node.raft.readIndex();
+    if (this.node.raft.state() === 'leader' || this.followerReads === undefined) {
+      this.requireLeader();
+      await this.node.raft.readIndex();
+      return;
+    }
+    await this.followerReads.barrier();
   }
 }

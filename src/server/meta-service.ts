@@ -8,6 +8,7 @@ import type { MetaServerServiceDefinition, MetaServerServiceHandlers } from '../
 import { getBlockLocations, finalizeWrite } from './block-handlers';
 import { CallRouting, NeedsLeader } from './call-routing';
 import { getClusterInfo, getLeader, getReplicationInfo, heartbeat } from './cluster-handlers';
+import { FollowerReads } from './follower-reads';
 import type { Forwarder } from './forwarder';
 import type { MetaNode } from './meta-node';
 import { createNode, deleteNode, getNodeInfo, listDirectory, rename } from './namespace-handlers';
@@ -26,10 +27,15 @@ type UnaryMethod =
   | 'GetReplicationInfo'
   | 'Heartbeat'
   | 'GetLeader'
-  | 'Rename';
+  | 'Rename'
+  | 'ReadIndex';
 type RequestOf<K extends UnaryMethod> = MetaServerServiceHandlers[K] extends grpc.handleUnaryCall<infer Req, infer _Res> ? Req : never;
 type ResponseOf<K extends UnaryMethod> = MetaServerServiceHandlers[K] extends grpc.handleUnaryCall<infer _Req, infer Res> ? Res : never;
 
+/** How long a follower waits for the leader's read index. */
+const READ_INDEX_TIMEOUT_MS = 5_000;
+/** How long a follower waits to catch up with a read index before answering UNAVAILABLE. */
+const MAX_FOLLOWER_APPLY_WAIT_MS = 5_000;
 const WAL_RETIRED = 'SyncWAL is deprecated in Raft mode. Raft handles log replication automatically.';
 
 export function metaServiceDefinition(): MetaServerServiceDefinition {
@@ -38,6 +44,18 @@ export function metaServiceDefinition(): MetaServerServiceDefinition {
 
 export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger: TrashPurger): MetaServerServiceHandlers {
   const definition = metaServiceDefinition();
+  const followerReads = new FollowerReads({
+    askLeader: async () => {
+      const leader = node.raft.leader();
+      const address = leader === undefined ? undefined : node.members.grpcAddressOf(leader.id);
+      if (address === undefined) throw unavailable('no leader is known right now; retry shortly');
+      const answer = await forwarder.forward(address, definition.ReadIndex, { node_id: node.settings.nodeId }, new grpc.Metadata(), Date.now() + READ_INDEX_TIMEOUT_MS);
+      return Number(answer.index);
+    },
+    appliedIndex: () => node.fsm.appliedIndex(),
+    onApplied: (listener) => node.fsm.onApplied(listener),
+    maxApplyWaitMs: MAX_FOLLOWER_APPLY_WAIT_MS,
+  });
 
   const forwardToLeader = <K extends UnaryMethod>(method: K, call: grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>): Promise<ResponseOf<K>> => {
     const leader = node.raft.leader();
@@ -51,7 +69,7 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
   const unary =
     <K extends UnaryMethod>(method: K, serve: (routing: CallRouting, request: RequestOf<K>) => Promise<ResponseOf<K>> | ResponseOf<K>) =>
     (call: grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>, callback: grpc.sendUnaryData<ResponseOf<K>>): void => {
-      const routing = new CallRouting(node, call.metadata);
+      const routing = new CallRouting(node, call.metadata, followerReads);
       const fail = (error: unknown): void => {
         const answer = toServiceError(error);
         if (!(error instanceof ServiceError) && answer.code === grpc.status.INTERNAL) {
@@ -82,6 +100,11 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
     Heartbeat: unary('Heartbeat', (r, q) => heartbeat(node, r, q)),
     GetLeader: unary('GetLeader', () => getLeader(node)),
     Rename: unary('Rename', (r, q) => rename(node, r, q)),
+    // Asked by followers only, and answered only by the leader: never forwarded.
+    ReadIndex: unary('ReadIndex', async () => {
+      if (node.raft.state() !== 'leader') throw unavailable(`${node.settings.nodeId} is not the leader`);
+      return { index: await node.raft.readIndex() };
+    }),
     // Retired with the WAL: Raft replicates the log. SyncWAL keeps its old answer (OK, success=false).
     SyncWAL: (call, callback) => {
       call.on('data', () => {});

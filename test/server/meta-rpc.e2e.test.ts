@@ -46,6 +46,19 @@ test('CreateNode and GetNodeInfo: on the leader and through a follower', async (
   assert.equal(dir.statInfo?.type, 'Directory');
 });
 
+test('a follower serves linearizable reads itself: a write acknowledged by the leader is seen at once', async () => {
+  for (let i = 0; i < 20; i++) {
+    await leader.call('CreateNode', { path: `/seen-${i}`, type: 'File' });
+    const info = await follower.call('GetNodeInfo', { path: `/seen-${i}` });
+    assert.equal(info.statInfo?.path, `/seen-${i}`);
+  }
+  const followerNode = (await cluster.followers())[0]!;
+  const before = followerNode.node.fsm.appliedIndex();
+  await leader.call('CreateNode', { path: '/seen-last', type: 'File' });
+  assert.equal((await follower.call('ListDirectory', { path: '/' })).nodes.some((n) => n.path === '/seen-last'), true);
+  assert.ok(followerNode.node.fsm.appliedIndex() > before);
+});
+
 test('CreateNode refusals: exists, missing parent, under a file, root, bad types, bad paths', async () => {
   await leader.call('CreateNode', { path: '/r', type: 'Directory' });
   await leader.call('CreateNode', { path: '/r/f', type: 'File' });

@@ -143,6 +143,8 @@ const EXTENSION_FIELDS: Record<string, Fields> = {
 /** Our extensions: new messages (for new RPCs). */
 const EXTENSION_MESSAGES: Record<string, Fields> = {
   RenameRequest: ['1 src_path string', '2 dst_path string', '3 request_id string'],
+  ReadIndexRequest: ['1 node_id string'],
+  ReadIndexResponse: ['1 index uint64'],
 };
 
 const ENUMS: Record<string, Record<string, number>> = {
@@ -168,7 +170,7 @@ const METASERVER_RPCS: readonly string[] = [
   'GetLeader GetLeaderRequest GetLeaderResponse unary',
 ];
 /** Our extensions: RPCs appended after the contract's. */
-const METASERVER_EXTENSION_RPCS: readonly string[] = ['Rename RenameRequest SimpleResponse unary'];
+const METASERVER_EXTENSION_RPCS: readonly string[] = ['Rename RenameRequest SimpleResponse unary', 'ReadIndex ReadIndexRequest ReadIndexResponse unary'];
 
 const DATASERVER_RPCS: readonly string[] = [
   'WriteBlock WriteBlockRequest WriteBlockResponse client-streaming',

@@ -20,6 +20,8 @@ import type { HeartbeatResponse as _dfs_project_HeartbeatResponse, HeartbeatResp
 import type { ListDirectoryRequest as _dfs_project_ListDirectoryRequest, ListDirectoryRequest__Output as _dfs_project_ListDirectoryRequest__Output } from '../dfs_project/ListDirectoryRequest';
 import type { ListDirectoryResponse as _dfs_project_ListDirectoryResponse, ListDirectoryResponse__Output as _dfs_project_ListDirectoryResponse__Output } from '../dfs_project/ListDirectoryResponse';
 import type { LogEntry as _dfs_project_LogEntry, LogEntry__Output as _dfs_project_LogEntry__Output } from '../dfs_project/LogEntry';
+import type { ReadIndexRequest as _dfs_project_ReadIndexRequest, ReadIndexRequest__Output as _dfs_project_ReadIndexRequest__Output } from '../dfs_project/ReadIndexRequest';
+import type { ReadIndexResponse as _dfs_project_ReadIndexResponse, ReadIndexResponse__Output as _dfs_project_ReadIndexResponse__Output } from '../dfs_project/ReadIndexResponse';
 import type { RenameRequest as _dfs_project_RenameRequest, RenameRequest__Output as _dfs_project_RenameRequest__Output } from '../dfs_project/RenameRequest';
 import type { RequestWALSyncRequest as _dfs_project_RequestWALSyncRequest, RequestWALSyncRequest__Output as _dfs_project_RequestWALSyncRequest__Output } from '../dfs_project/RequestWALSyncRequest';
 import type { SimpleResponse as _dfs_project_SimpleResponse, SimpleResponse__Output as _dfs_project_SimpleResponse__Output } from '../dfs_project/SimpleResponse';
@@ -116,6 +118,25 @@ export interface MetaServerServiceClient extends grpc.Client {
   listDirectory(argument: _dfs_project_ListDirectoryRequest, callback: grpc.requestCallback<_dfs_project_ListDirectoryResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * minfs-metaserver extension, between MetaServers: a follower asks the leader for a read index
+   * (the leader confirms its leadership with a quorum first), then serves a linearizable read
+   * once it has applied that index itself.
+   */
+  ReadIndex(argument: _dfs_project_ReadIndexRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_project_ReadIndexResponse__Output>): grpc.ClientUnaryCall;
+  ReadIndex(argument: _dfs_project_ReadIndexRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_project_ReadIndexResponse__Output>): grpc.ClientUnaryCall;
+  ReadIndex(argument: _dfs_project_ReadIndexRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_project_ReadIndexResponse__Output>): grpc.ClientUnaryCall;
+  ReadIndex(argument: _dfs_project_ReadIndexRequest, callback: grpc.requestCallback<_dfs_project_ReadIndexResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * minfs-metaserver extension, between MetaServers: a follower asks the leader for a read index
+   * (the leader confirms its leadership with a quorum first), then serves a linearizable read
+   * once it has applied that index itself.
+   */
+  readIndex(argument: _dfs_project_ReadIndexRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_project_ReadIndexResponse__Output>): grpc.ClientUnaryCall;
+  readIndex(argument: _dfs_project_ReadIndexRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_project_ReadIndexResponse__Output>): grpc.ClientUnaryCall;
+  readIndex(argument: _dfs_project_ReadIndexRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_project_ReadIndexResponse__Output>): grpc.ClientUnaryCall;
+  readIndex(argument: _dfs_project_ReadIndexRequest, callback: grpc.requestCallback<_dfs_project_ReadIndexResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * minfs-metaserver extension, invisible to the existing client: renames a file or directory.
    */
   Rename(argument: _dfs_project_RenameRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_project_SimpleResponse__Output>): grpc.ClientUnaryCall;
@@ -180,6 +201,13 @@ export interface MetaServerServiceHandlers extends grpc.UntypedServiceImplementa
   ListDirectory: grpc.handleUnaryCall<_dfs_project_ListDirectoryRequest__Output, _dfs_project_ListDirectoryResponse>;
   
   /**
+   * minfs-metaserver extension, between MetaServers: a follower asks the leader for a read index
+   * (the leader confirms its leadership with a quorum first), then serves a linearizable read
+   * once it has applied that index itself.
+   */
+  ReadIndex: grpc.handleUnaryCall<_dfs_project_ReadIndexRequest__Output, _dfs_project_ReadIndexResponse>;
+  
+  /**
    * minfs-metaserver extension, invisible to the existing client: renames a file or directory.
    */
   Rename: grpc.handleUnaryCall<_dfs_project_RenameRequest__Output, _dfs_project_SimpleResponse>;
@@ -207,6 +235,7 @@ export interface MetaServerServiceDefinition extends grpc.ServiceDefinition {
   GetReplicationInfo: MethodDefinition<_dfs_project_GetReplicationInfoRequest, _dfs_project_GetReplicationInfoResponse, _dfs_project_GetReplicationInfoRequest__Output, _dfs_project_GetReplicationInfoResponse__Output>
   Heartbeat: MethodDefinition<_dfs_project_HeartbeatRequest, _dfs_project_HeartbeatResponse, _dfs_project_HeartbeatRequest__Output, _dfs_project_HeartbeatResponse__Output>
   ListDirectory: MethodDefinition<_dfs_project_ListDirectoryRequest, _dfs_project_ListDirectoryResponse, _dfs_project_ListDirectoryRequest__Output, _dfs_project_ListDirectoryResponse__Output>
+  ReadIndex: MethodDefinition<_dfs_project_ReadIndexRequest, _dfs_project_ReadIndexResponse, _dfs_project_ReadIndexRequest__Output, _dfs_project_ReadIndexResponse__Output>
   Rename: MethodDefinition<_dfs_project_RenameRequest, _dfs_project_SimpleResponse, _dfs_project_RenameRequest__Output, _dfs_project_SimpleResponse__Output>
   RequestWALSync: MethodDefinition<_dfs_project_RequestWALSyncRequest, _dfs_project_LogEntry, _dfs_project_RequestWALSyncRequest__Output, _dfs_project_LogEntry__Output>
   SyncWAL: MethodDefinition<_dfs_project_LogEntry, _dfs_project_SimpleResponse, _dfs_project_LogEntry__Output, _dfs_project_SimpleResponse__Output>
