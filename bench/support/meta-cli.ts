@@ -7,7 +7,9 @@
  *   --concurrency 1,16,64,256        closed-loop clients per measurement
  *   --ops CreateNode,GetNodeInfo,ListDirectory,DeleteNode,FinalizeWrite
  *   --no-etcd                        skip the etcd peer (and the ratios)
- *   --target leader                  leader: calls go to the leader; follower: to a follower, which forwards
+ *   --target leader                  leader: every call to the leader (what the easyClient does); follower: to
+ *                                    one follower; spread: each call to a random node, as the etcd peer's
+ *                                    client spreads its calls over the etcd members
  *   --dir /path                      parent of the run's temp dirs (default: OS temp)
  *   --etcd-dir /path                 the etcd peer's scripts (default: shared/peers/etcd beside the repository)
  *   --verbose                        pass the nodes' info logs to stderr
@@ -16,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_ETCD_PEER_DIR } from './meta-etcd-peer';
 import { META_OPS, type MetaOp } from './meta-workloads';
 
-export type Target = 'leader' | 'follower';
+export type Target = 'leader' | 'follower' | 'spread';
 
 export interface MetaBenchOptions {
   readonly seconds: number;
@@ -45,7 +47,7 @@ export function positiveInteger(name: string, text: string): number {
 }
 
 export function parseTarget(text: string): Target {
-  if (text !== 'leader' && text !== 'follower') throw new Error(`target: leader or follower, got ${JSON.stringify(text)}`);
+  if (text !== 'leader' && text !== 'follower' && text !== 'spread') throw new Error(`target: leader, follower or spread, got ${JSON.stringify(text)}`);
   return text;
 }
 

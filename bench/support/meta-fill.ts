@@ -7,7 +7,8 @@
  */
 import { status } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MetaCallError, type MetaClient } from '../../test/support/meta-cluster/meta-client';
+import { MetaCallError } from '../../test/support/meta-cluster/meta-client';
+import type { MetaCaller } from './meta-spread-client';
 import { LatencyRecorder } from './latency';
 import { runParallel } from './meta-parallel';
 
@@ -36,7 +37,7 @@ export interface FillResult {
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
-export async function fillNamespace(client: () => MetaClient, spec: FillSpec): Promise<FillResult> {
+export async function fillNamespace(client: () => MetaCaller, spec: FillSpec): Promise<FillResult> {
   const latency = new LatencyRecorder();
   const retried: Record<string, number> = {};
   const create = async (path: string, type: 'File' | 'Directory'): Promise<void> => {

@@ -91,6 +91,11 @@ export class MetaProcessCluster {
     return follower.id;
   }
 
+  /** Every node's gRPC address. */
+  grpcAddresses(): string[] {
+    return this.nodes.map((n) => this.grpcAddress(n.id));
+  }
+
   grpcAddress(id: string): string {
     const b = this.bound.get(id);
     if (b === undefined) throw new Error(`no node ${id}`);

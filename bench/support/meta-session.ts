@@ -5,6 +5,7 @@
  * clusters from the start, so an interrupt stops the node processes and removes the temp dir.
  */
 import { MetaClient } from '../../test/support/meta-cluster/meta-client';
+import { SpreadMetaClient, type MetaCaller } from './meta-spread-client';
 import { openClusters } from './bench-main';
 import type { Target } from './meta-cli';
 import { runMetaLoop, type LoopResult, type LoopSpec, type WorkerCall } from './meta-closed-loop';
@@ -21,21 +22,23 @@ export interface Measured {
 
 export class MetaSession {
   private target: { readonly id: string; readonly client: MetaClient };
+  private readonly spread: SpreadMetaClient | undefined;
 
   private constructor(
     readonly cluster: MetaProcessCluster,
     private readonly targetRole: Target,
   ) {
-    this.target = this.clientOf(targetRole === 'leader' ? cluster.leaderId() : cluster.followerId());
+    this.target = this.clientOf(targetRole === 'follower' ? cluster.followerId() : cluster.leaderId());
+    this.spread = targetRole === 'spread' ? new SpreadMetaClient(cluster.grpcAddresses()) : undefined;
   }
 
-  /** The client of the node the calls go to now. */
-  get client(): MetaClient {
-    return this.target.client;
+  /** Where the calls go now: the target node's client, or the spreading one. */
+  get client(): MetaCaller {
+    return this.spread ?? this.target.client;
   }
 
   get targetId(): string {
-    return this.target.id;
+    return this.spread === undefined ? this.target.id : 'every node';
   }
 
   /**
@@ -44,7 +47,7 @@ export class MetaSession {
    */
   async retarget(): Promise<void> {
     const leader = await this.cluster.waitForLeader(30_000);
-    const wanted = this.targetRole === 'leader' ? leader : this.target.id !== leader ? this.target.id : this.cluster.followerId();
+    const wanted = this.targetRole !== 'follower' ? leader : this.target.id !== leader ? this.target.id : this.cluster.followerId();
     if (wanted === this.target.id) return;
     note(`calls now go to ${wanted} (${this.targetRole}), not ${this.target.id}`);
     this.target.client.close();
@@ -83,7 +86,8 @@ export class MetaSession {
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    this.target.client.close();
+    this.spread?.close();
     await this.cluster.close();
     openClusters.delete(this.cluster);
   }

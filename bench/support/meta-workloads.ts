@@ -19,11 +19,15 @@
  * Reads are linearizable (the default: no stale-read header). Every call goes to one client:
  * the leader's, or a follower's, which forwards.
  */
-import type { MetaClient } from '../../test/support/meta-cluster/meta-client';
+import type { MetaCaller } from './meta-spread-client';
 import { runMetaLoop, type LoopSpec, type WorkerCall } from './meta-closed-loop';
 import { runParallel } from './meta-parallel';
 
-export const META_OPS = ['CreateNode', 'GetNodeInfo', 'ListDirectory', 'DeleteNode', 'FinalizeWrite'] as const;
+/**
+ * GetLeader does no Raft or namespace work at all: its line is the ceiling of the measuring client
+ * and the gRPC layer, the same for every op (the etcd peer's client runs on the same grpc-js).
+ */
+export const META_OPS = ['GetLeader', 'CreateNode', 'GetNodeInfo', 'ListDirectory', 'DeleteNode', 'FinalizeWrite'] as const;
 export type MetaOp = (typeof META_OPS)[number];
 
 const LIST_DIR = '/bench/list';
@@ -87,9 +91,9 @@ export class MetaWorkloads {
   private finalInodes: string[] = [];
 
   /** `target`: the client of the node the calls go to now (it changes if leadership moves). */
-  constructor(private readonly target: () => MetaClient) {}
+  constructor(private readonly target: () => MetaCaller) {}
 
-  private get client(): MetaClient {
+  private get client(): MetaCaller {
     return this.target();
   }
 
@@ -144,6 +148,12 @@ export class MetaWorkloads {
         files.createdForSeconds += spec.warmupSeconds + spec.seconds;
         return (w) => this.createOne(files, w);
       }
+      case 'GetLeader':
+        return async () => {
+          const answer = await this.client.call('GetLeader', {});
+          if (answer.leader === null || answer.leader === undefined) throw new Error('GetLeader named no leader');
+          return true;
+        };
       case 'GetNodeInfo':
         return async (w) => {
           const info = await this.client.call('GetNodeInfo', { path: listEntry(w) });
