@@ -3,6 +3,13 @@
  *
  * - Each apply batch is one LMDB write transaction holding every change of the batch and the
  *   index of its last entry, so appliedIndex() is exactly what is committed with the data.
+ * - Applies are pipelined: applyBatch resolves with the results as soon as its transaction's
+ *   callback has run, without waiting for the commit, so Raft hands over the next batch at once and
+ *   lmdb-js commits the queued batches together. (Waiting for each commit tied every batch to the
+ *   previous commit's fsync: 5-8 ms per batch under load.) Nothing acknowledged can be lost by it:
+ *   the entries are already committed in the Raft log, and appliedIndex() reports only what LMDB
+ *   has committed, so Raft neither compacts past it nor skips replaying it after a restart. Readers
+ *   that must see a batch wait for committedAtLeast(index) (or settled()).
  * - The entry at index 1 (the cluster's bootstrap configuration, whatever its type) creates the
  *   root directory: every replica makes it at the same point of the log, none outside it.
  * - snapshot() pins a read transaction (a point-in-time view at the applied index) and persist()
@@ -45,7 +52,14 @@ export interface MetaDigest {
 
 export class MetaFsm implements FSM<MetaResult> {
   readonly state: NamespaceState;
+  /** Index of the last entry committed to LMDB with its changes. */
   private applied: number;
+  /** Index of the last entry whose transaction callback has run (committed or about to be). */
+  private handed: number;
+  /** The newest batch's commit (resolves when everything handed so far is committed). */
+  private lastCommit: Promise<void> = Promise.resolve();
+  /** A failed commit: the state on disk misses handed entries, so nothing may be applied after it. */
+  private commitFailure: Error | undefined;
   private readonly chunkBytes: number;
   private readonly work = new WorkTracker('meta-fsm');
   private readonly views = new Set<() => void>();
@@ -59,6 +73,7 @@ export class MetaFsm implements FSM<MetaResult> {
     this.state = new NamespaceState(env);
     this.chunkBytes = options.snapshotChunkBytes ?? MiB;
     this.applied = this.state.appliedIndex();
+    this.handed = this.applied;
   }
 
   /** Opens (creating if needed) the namespace environment in `dir`. */
@@ -84,30 +99,67 @@ export class MetaFsm implements FSM<MetaResult> {
     return this.work.run('applyBatch', () => this.applyInOneTransaction(entries));
   }
 
+  /** Resolves once every batch handed over so far is committed. */
+  settled(): Promise<void> {
+    return this.lastCommit;
+  }
+
+  /** Resolves once the entries up to `index` are committed (at once if they already are). */
+  committedAtLeast(index: number): Promise<void> {
+    if (this.applied >= index) return Promise.resolve();
+    if (this.handed >= index) return this.lastCommit;
+    return new Promise<void>((resolve) => {
+      const off = this.onApplied((applied) => {
+        if (applied < index) return;
+        off();
+        resolve();
+      });
+    });
+  }
+
   async apply(entry: LogEntry): Promise<MetaResult> {
     return (await this.applyBatch([entry]))[0]!;
   }
 
-  private async applyInOneTransaction(entries: readonly LogEntry[]): Promise<MetaResult[]> {
-    if (entries.length === 0) return [];
+  private applyInOneTransaction(entries: readonly LogEntry[]): Promise<MetaResult[]> {
+    if (this.commitFailure !== undefined) return Promise.reject(this.commitFailure);
+    if (entries.length === 0) return Promise.resolve([]);
     const first = entries[0]!.index;
     const last = entries.at(-1)!.index;
     // Raft hands every entry after the applied index over exactly once; anything else would skew
     // the state silently, so it stops the node (a throw is fatal to Raft).
-    if (first !== this.applied + 1 || last !== first + entries.length - 1) {
-      throw new Error(`meta-fsm: batch ${first}..${last} (${entries.length} entries) does not continue applied index ${this.applied}`);
+    if (first !== this.handed + 1 || last !== first + entries.length - 1) {
+      return Promise.reject(new Error(`meta-fsm: batch ${first}..${last} (${entries.length} entries) does not continue applied index ${this.handed}`));
     }
-    const results = await this.env.root.transaction(() => {
-      if (first === 1) this.state.ensureRootSync();
-      const out = entries.map((e): MetaResult => (e.type === LogType.Command ? applyEncodedCommand(this.state, e.data) : { ok: true }));
-      this.state.setAppliedIndexSync(last);
-      return out;
+    this.handed = last;
+    return new Promise<MetaResult[]>((resolve, reject) => {
+      const commit = this.env.root.transaction(() => {
+        try {
+          if (first === 1) this.state.ensureRootSync();
+          const out = entries.map((e): MetaResult => (e.type === LogType.Command ? applyEncodedCommand(this.state, e.data) : { ok: true }));
+          this.state.setAppliedIndexSync(last);
+          resolve(out);
+        } catch (error: unknown) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          throw error;
+        }
+      });
+      this.lastCommit = this.work.run('commit', () =>
+        commit.then(
+          () => this.setApplied(last),
+          (error: unknown) => {
+            this.commitFailure = new Error(`meta-fsm: commit of batch ${first}..${last} failed: ${String(error)}`);
+            reject(this.commitFailure);
+          },
+        ),
+      );
     });
-    this.setApplied(last);
-    return results;
   }
 
-  snapshot(): FSMSnapshot {
+  /** Raft takes it between two batches; it first lets the handed batches commit, so it is exactly at the applied index. */
+  async snapshot(): Promise<FSMSnapshot> {
+    this.work.check('snapshot');
+    await this.settled();
     this.work.check('snapshot');
     const transaction = this.env.root.useReadTransaction();
     const release = (): void => {
@@ -134,7 +186,10 @@ export class MetaFsm implements FSM<MetaResult> {
   }
 
   restore(chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    return this.work.run('restore', () => this.replaceState(chunks));
+    return this.work.run('restore', async () => {
+      await this.settled();
+      await this.replaceState(chunks);
+    });
   }
 
   private async replaceState(chunks: AsyncIterable<Uint8Array>): Promise<void> {
@@ -152,6 +207,7 @@ export class MetaFsm implements FSM<MetaResult> {
         if (finalIndex !== undefined) this.state.setAppliedIndexSync(finalIndex);
       });
       cleared = true;
+      this.handed = finalIndex ?? 0;
       this.setApplied(finalIndex ?? 0);
     };
     for await (const chunk of chunks) {
@@ -171,6 +227,7 @@ export class MetaFsm implements FSM<MetaResult> {
   /** Hashes every database in order, from one read transaction, with the applied index. */
   digest(): Promise<MetaDigest> {
     return this.work.run('digest', async () => {
+      await this.settled();
       const transaction = this.env.root.useReadTransaction();
       try {
         const hash = createHash('sha256');
@@ -206,6 +263,7 @@ export class MetaFsm implements FSM<MetaResult> {
 
   private setApplied(index: number): void {
     this.applied = index;
+    if (this.handed < index) this.handed = index;
     for (const listener of this.appliedListeners) listener(index);
   }
 

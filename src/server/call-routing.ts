@@ -49,7 +49,8 @@ export class CallRouting {
     if (this.staleReadAllowed) return;
     if (this.node.raft.state() === 'leader' || this.followerReads === undefined) {
       this.requireLeader();
-      await this.node.raft.readIndex();
+      // Raft's applied index counts batches handed to the FSM; reads need them committed to LMDB.
+      await this.node.fsm.committedAtLeast(await this.node.raft.readIndex());
       return;
     }
     await this.followerReads.barrier();

@@ -50,12 +50,15 @@ export class TrashPurger {
     try {
       // A new leader first applies everything committed before it (barrier), so it sees the trash.
       await node.raft.barrier();
+      // The trash is read from LMDB: wait until what Raft handed to the FSM is committed there.
+      await node.fsm.settled();
       while (!this.stopped && node.raft.state() === 'leader' && node.reader.hasTrash()) {
         const result = await node.raft.apply(encodeCommand({ op: 'purge', limit: node.settings.purgeBatch, at: node.wallClockMs() }));
         if (!result.ok) {
           node.logger.error('purge refused', { message: result.message });
           return;
         }
+        await node.fsm.settled();
       }
     } catch (error: unknown) {
       // Lost leadership or shutting down: the next leader picks the work up.

@@ -55,7 +55,7 @@ test('snapshot is point-in-time: batches applied after snapshot() and during per
     await source.batch(populate('p', 60));
     await finalizeAll(source);
     const before = await source.fsm.digest();
-    const view = source.fsm.snapshot();
+    const view = await source.fsm.snapshot();
 
     // Taken and not yet persisted: change things before and while it is written.
     const later: Payload[][] = [];

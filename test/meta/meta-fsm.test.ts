@@ -43,6 +43,7 @@ test('the entry at index 1 makes the root, whatever its type', async () => {
       const reader = new NamespaceReader(fsm.state);
       assertRefused(reader.stat('/'), 'failed-precondition', 'no root yet');
       const [result] = await fsm.applyBatch(entries(1, [first]));
+      await fsm.settled(); // results come before the commit (pipelined applies)
       assert.deepEqual(result, name === 'command' ? { ok: true, inode: 2 } : { ok: true });
       const root = reader.stat('/');
       assert.ok(!('kind' in root));
@@ -75,6 +76,7 @@ test('applied index: each batch must continue it; a bad batch throws and changes
     await assert.rejects(fsm.applyBatch(entries(2, [LogType.Noop])), /batch 2\.\.2 \(1 entries\) does not continue applied index 0/);
     const results = await fsm.applyBatch(entries(1, [LogType.Configuration, mkdir('/d'), LogType.Noop]));
     assert.deepEqual(results, [{ ok: true }, { ok: true, inode: 2 }, { ok: true }]);
+    await fsm.committedAtLeast(3);
     assert.equal(fsm.appliedIndex(), 3);
     assert.deepEqual(await fsm.applyBatch([]), []);
     const digest = await fsm.digest();
@@ -216,5 +218,31 @@ test('idempotency: keys expire REQUEST_ID_TTL_MS after first use, by the command
     assertRefused(await r.run(mkdir('/x', { at: later })), 'already-exists', '/x');
     assert.deepEqual(r.keys<string>('requests'), []);
     assert.deepEqual(r.keys('expiry'), []);
+  });
+});
+
+test('pipelined applies: results before the commit, appliedIndex() only what is committed, snapshot and digest wait for commits', async () => {
+  await withFsms(async (open) => {
+    const fsm = open('p');
+    const first = fsm.applyBatch(entries(1, [LogType.Configuration, mkdir('/a')]));
+    // The next batch may be handed over before the first is committed: it continues the handed index.
+    const second = fsm.applyBatch(entries(3, [mkdir('/a/b'), mkdir('/c')]));
+    assert.deepEqual(await first, [{ ok: true }, { ok: true, inode: 2 }]);
+    assert.deepEqual(await second, [
+      { ok: true, inode: 3 },
+      { ok: true, inode: 4 },
+    ]);
+    assert.ok(fsm.appliedIndex() <= 4);
+    await fsm.committedAtLeast(4);
+    assert.equal(fsm.appliedIndex(), 4);
+    const third = fsm.applyBatch(entries(5, [create('/a/b/f')]));
+    const view = await fsm.snapshot();
+    try {
+      await third;
+      assert.equal(fsm.appliedIndex(), 5, 'snapshot() waited until the handed batch was committed');
+    } finally {
+      view.release();
+    }
+    assert.equal((await fsm.digest()).appliedIndex, 5);
   });
 });

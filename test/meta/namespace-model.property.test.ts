@@ -310,7 +310,7 @@ test('namespace FSM replicas agree with the model, whatever the batch boundaries
               chunks = await persistView(view!);
             };
             await applyAll('replica A', a, seq, ranges(n, cutsA, [snapshotAt]), async (end) => {
-              if (end === snapshotAt) view = a.snapshot();
+              if (end === snapshotAt) view = await a.snapshot();
               else if (view !== undefined && chunks === undefined) await persist();
             });
             if (chunks === undefined) await persist();

@@ -48,6 +48,43 @@ test('on the leader: the mtime is the leader wall clock carried in the command',
   }
 });
 
+test('read your writes on the leader: a read after an acknowledged write sees it, though applies are acknowledged before the LMDB commit', async () => {
+  const lone = await loneMetaNode();
+  try {
+    const { node } = lone;
+    for (let i = 0; i < 30; i++) {
+      await createNode(node, routing(node), createRequest(`/fresh-${i}`));
+      const info = await getNodeInfo(node, routing(node), { path: `/fresh-${i}` });
+      assert.equal(info.statInfo?.path, `/fresh-${i}`);
+    }
+  } finally {
+    await lone.close();
+  }
+});
+
+test('the leader read barrier waits for the FSM to commit the read index, not only for Raft to hand it over', async () => {
+  let commit: () => void = () => {};
+  const asked: number[] = [];
+  const node = {
+    settings: { nodeId: 'stub' },
+    raft: { state: () => 'leader', readIndex: () => Promise.resolve(10) },
+    fsm: {
+      committedAtLeast: (index: number) => {
+        asked.push(index);
+        return new Promise<void>((resolve) => (commit = resolve));
+      },
+    },
+  } as unknown as Parameters<typeof createNode>[0];
+  let passed = false;
+  const barrier = new CallRouting(node, new grpc.Metadata()).readBarrier().then(() => (passed = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(asked, [10]);
+  assert.equal(passed, false);
+  commit();
+  await barrier;
+  assert.equal(passed, true);
+});
+
 test('bad input is refused before anything is proposed: the log does not grow', async () => {
   const lone = await loneMetaNode();
   try {

@@ -112,12 +112,16 @@ export class Replica {
   /** A fresh FSM with the root made by a Configuration entry at index 1. */
   static async bootstrap(fsm: MetaFsm): Promise<Replica> {
     await fsm.applyBatch([entry(1, LogType.Configuration)]);
+    await fsm.settled();
     return new Replica(fsm);
   }
 
   /** Applies `payloads` as one batch continuing the applied index. */
-  batch(payloads: readonly Payload[]): Promise<MetaResult[]> {
-    return this.fsm.applyBatch(entries(this.fsm.appliedIndex() + 1, payloads));
+  async batch(payloads: readonly Payload[]): Promise<MetaResult[]> {
+    const results = await this.fsm.applyBatch(entries(this.fsm.appliedIndex() + 1, payloads));
+    // Results come before the commit (pipelined applies); the next index and any read need it committed.
+    await this.fsm.settled();
+    return results;
   }
 
   async run(payload: Payload): Promise<MetaResult> {
@@ -225,8 +229,8 @@ export async function persistView(view: FSMSnapshot, between?: () => Promise<voi
   return chunks;
 }
 
-export function persistToChunks(fsm: MetaFsm, between?: () => Promise<void>): Promise<Buffer[]> {
-  return persistView(fsm.snapshot(), between);
+export async function persistToChunks(fsm: MetaFsm, between?: () => Promise<void>): Promise<Buffer[]> {
+  return persistView(await fsm.snapshot(), between);
 }
 
 /** The chunks as the async iterable restore() takes; `fail` makes it throw after that many chunks. */

@@ -98,6 +98,7 @@ export class MetaCluster {
   async converged(): Promise<void> {
     const leader = await this.leader();
     await leader.node.raft.barrier();
+    await leader.node.fsm.settled();
     const target = leader.node.fsm.appliedIndex();
     await Promise.all(
       this.nodes.map(
