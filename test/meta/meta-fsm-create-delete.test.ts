@@ -142,7 +142,7 @@ test('delete refusals: non-empty without recursive, the root, a missing path; no
   await assertRefusalChangesNothing(setup, remove('/d/..', true), 'invalid-argument', 'the root directory cannot be deleted');
   await assertRefusalChangesNothing(setup, remove('/nope'), 'not-found', 'no such file or directory: /nope');
   await assertRefusalChangesNothing(setup, remove('/d/x', true), 'not-found', 'no such file or directory: /d/x');
-  await assertRefusalChangesNothing(setup, remove('/g/x'), 'not-found', 'no such file or directory: /g/x');
+  await assertRefusalChangesNothing(setup, remove('/g/x'), 'not-a-directory', 'not a directory: /g');
   await assertRefusalChangesNothing(setup, remove('d'), 'invalid-argument', 'must be absolute');
 });
 

@@ -81,7 +81,7 @@ test('rename refusals: under itself, onto an existing path, missing source, bad 
   await assertRefusalChangesNothing(setup, rename('/d/e', '/d'), 'already-exists', 'destination already exists: /d');
   await assertRefusalChangesNothing(setup, rename('/g', '/'), 'already-exists', 'destination already exists: /');
   await assertRefusalChangesNothing(setup, rename('/nope', '/x'), 'not-found', 'no such file or directory: /nope');
-  await assertRefusalChangesNothing(setup, rename('/g/x', '/x'), 'not-found', 'no such file or directory: /g/x');
+  await assertRefusalChangesNothing(setup, rename('/g/x', '/x'), 'not-a-directory', 'not a directory: /g');
   await assertRefusalChangesNothing(setup, rename('/g', '/x/y'), 'not-found', 'parent directory does not exist: /x');
   await assertRefusalChangesNothing(setup, rename('/g', '/d/f/y'), 'not-a-directory', 'parent is not a directory: /d/f');
   await assertRefusalChangesNothing(setup, rename('/g', '/g/y'), 'not-a-directory', 'parent is not a directory: /g');

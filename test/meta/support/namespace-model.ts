@@ -147,6 +147,12 @@ export class NamespaceModel {
     return undefined;
   }
 
+  /** Why there is no node at `p`: a file on the way is not-a-directory, otherwise not-found. */
+  private missing(p: string): RefusalKind {
+    for (const d of prefixes(parentPath(p))) if (this.nodes.get(d)?.type === FILE) return 'not-a-directory';
+    return 'not-found';
+  }
+
   private add(p: string, type: NodeType, replication: number): ModelNode {
     const node: ModelNode = { type, inode: this.nextInode++, replication, size: 0, md5: '', blocks: [] };
     this.nodes.set(p, node);
@@ -168,7 +174,7 @@ export class NamespaceModel {
   private delete(p: string, recursive: boolean): MetaResult {
     if (p === '/') return fail('invalid-argument');
     const node = this.nodes.get(p);
-    if (node === undefined) return fail('not-found');
+    if (node === undefined) return fail(this.missing(p));
     if (node.type === FILE) {
       for (const b of node.blocks) this.gc.set(b.blockId, b.locations);
       this.nodes.delete(p);
@@ -206,7 +212,7 @@ export class NamespaceModel {
     if (placements.length !== count || placements.some((l) => l.length === 0)) return fail('invalid-argument');
     let node = this.nodes.get(p);
     if (node === undefined) {
-      if (!create) return fail('not-found');
+      if (!create) return fail(this.missing(p));
       const refused = this.parentCheck(p, undefined);
       if (refused !== undefined) return fail(refused);
       node = this.add(p, FILE, replication);
@@ -224,7 +230,7 @@ export class NamespaceModel {
       return fail('invalid-argument');
     if (!MD5.test(md5) || inode < 1) return fail('invalid-argument');
     const node = this.nodes.get(p);
-    if (node === undefined) return fail('not-found');
+    if (node === undefined) return fail(this.missing(p));
     if (node.type !== FILE) return fail('is-a-directory');
     if (node.inode !== inode || Math.ceil(size / BLOCK_SIZE_BYTES) !== node.blocks.length) return fail('failed-precondition');
     node.size = size;
@@ -235,7 +241,7 @@ export class NamespaceModel {
   private rename(from: string, to: string): MetaResult {
     if (from === '/') return fail('invalid-argument');
     const node = this.nodes.get(from);
-    if (node === undefined) return fail('not-found');
+    if (node === undefined) return fail(this.missing(from));
     if (from === to) return { ok: true };
     if (node.type === DIRECTORY && under(from, to)) return fail('invalid-argument');
     if (to === '/' || this.nodes.has(to)) return fail('already-exists');
