@@ -44,11 +44,17 @@ export function metaServiceDefinition(): MetaServerServiceDefinition {
 
 export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger: TrashPurger): MetaServerServiceHandlers {
   const definition = metaServiceDefinition();
+  /** The leader's gRPC address, or the UNAVAILABLE error that says why there is none. */
+  const leaderAddress = (): string => {
+    const leader = node.raft.leader();
+    if (leader === undefined) throw unavailable('no leader is known right now; retry shortly');
+    const address = node.members.grpcAddressOf(leader.id);
+    if (address === undefined) throw unavailable(`the leader ${leader.id} has no known gRPC address`);
+    return address;
+  };
   const followerReads = new FollowerReads({
     askLeader: async () => {
-      const leader = node.raft.leader();
-      const address = leader === undefined ? undefined : node.members.grpcAddressOf(leader.id);
-      if (address === undefined) throw unavailable('no leader is known right now; retry shortly');
+      const address = leaderAddress();
       const answer = await forwarder.forward(address, definition.ReadIndex, { node_id: node.settings.nodeId }, new grpc.Metadata(), Date.now() + READ_INDEX_TIMEOUT_MS);
       return Number(answer.index);
     },
@@ -57,13 +63,9 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
     maxApplyWaitMs: MAX_FOLLOWER_APPLY_WAIT_MS,
   });
 
-  const forwardToLeader = <K extends UnaryMethod>(method: K, call: grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>): Promise<ResponseOf<K>> => {
-    const leader = node.raft.leader();
-    const address = leader === undefined ? undefined : node.members.grpcAddressOf(leader.id);
-    if (leader === undefined) return Promise.reject(unavailable('no leader is known right now; retry shortly'));
-    if (address === undefined) return Promise.reject(unavailable(`the leader ${leader.id} has no known gRPC address`));
+  const forwardToLeader = async <K extends UnaryMethod>(method: K, call: grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>): Promise<ResponseOf<K>> => {
     const methodDefinition = definition[method] as unknown as Parameters<Forwarder['forward']>[1];
-    return forwarder.forward(address, methodDefinition, call.request, call.metadata, call.getDeadline()) as Promise<ResponseOf<K>>;
+    return (await forwarder.forward(leaderAddress(), methodDefinition, call.request, call.metadata, call.getDeadline())) as ResponseOf<K>;
   };
 
   const unary =
