@@ -41,6 +41,12 @@ export interface MetaEnvironment {
   readonly requests: Database<RequestRecord, string>;
   readonly expiry: Database<1, [number, string]>;
   readonly state: Database<number, string>;
+  /**
+   * The same databases with binary keys and values: the bytes exactly as stored. Snapshots,
+   * restore and digests use these, so a whole-namespace walk decodes nothing and makes no garbage
+   * per record (the bytes are the same on every replica: the same records encoded by the same code).
+   */
+  readonly raw: Record<DatabaseName, Database<Buffer, Buffer>>;
 }
 
 /** Every database in a fixed order: snapshots, restore and digests walk them in this order. */
@@ -67,7 +73,11 @@ export function openMetaEnvironment(dir: string, options: MetaEnvironmentOptions
   try {
     const db = <V, K extends Key>(name: DatabaseName): Database<V, K> =>
       root.openDB<V, K>({ name, encoding: 'msgpack', keyEncoding: 'ordered-binary' });
+    const raw = Object.fromEntries(
+      DATABASE_NAMES.map((name) => [name, root.openDB<Buffer, Buffer>({ name, encoding: 'binary', keyEncoding: 'binary' })]),
+    ) as Record<DatabaseName, Database<Buffer, Buffer>>;
     return {
+      raw,
       root,
       inodes: db('inodes'),
       dirents: db('dirents'),
@@ -84,7 +94,4 @@ export function openMetaEnvironment(dir: string, options: MetaEnvironmentOptions
   }
 }
 
-/** The databases by name (for the generic snapshot, restore and digest walks). */
-export function databases(env: MetaEnvironment): Record<DatabaseName, Database<unknown, Key>> {
-  return env as unknown as Record<DatabaseName, Database<unknown, Key>>;
-}
+

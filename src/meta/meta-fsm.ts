@@ -21,11 +21,10 @@
  *   in the JS heap.
  */
 import { createHash } from 'node:crypto';
-import { Packr } from 'msgpackr';
 import type { FSM, FSMSnapshot, LogEntry } from '../raft';
 import { LogType } from '../raft';
 import { applyEncodedCommand } from './command-applier';
-import { APPLIED_KEY, DATABASE_NAMES, databases, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
+import { APPLIED_KEY, DATABASE_NAMES, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
 import { NamespaceState } from './namespace-state';
 import type { MetaResult } from './results';
 import { SnapshotParser, SnapshotWriter, type SnapshotRecord } from './snapshot-format';
@@ -34,8 +33,9 @@ import { WorkTracker } from './work-tracker';
 const MiB = 1 << 20;
 /** Records per restore transaction (and between yields of digest). */
 const RESTORE_BATCH_RECORDS = 20_000;
-const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 const STATE_DB = DATABASE_NAMES.indexOf('state');
+/** The applied index's key as stored: ordered-binary writes a plain string key as its UTF-8 bytes. */
+const APPLIED_RAW_KEY = Buffer.from(APPLIED_KEY, 'utf8');
 
 export interface MetaFsmOptions extends MetaEnvironmentOptions {
   /** Size of the chunks persist() writes. Default 1 MiB. */
@@ -170,9 +170,8 @@ export class MetaFsm implements FSM<MetaResult> {
     const persist = async (write: (chunk: Uint8Array) => Promise<void>): Promise<void> => {
       const out = new SnapshotWriter(write, this.chunkBytes);
       await out.header(this.state.env.state.get('applied', { transaction }) ?? 0);
-      const dbs = databases(this.env);
       for (let d = 0; d < DATABASE_NAMES.length; d++) {
-        for (const { key, value } of dbs[DATABASE_NAMES[d]!].getRange({ transaction })) {
+        for (const { key, value } of this.env.raw[DATABASE_NAMES[d]!].getRange({ transaction })) {
           const pending = out.record(d, key, value);
           if (pending !== undefined) {
             await pending;
@@ -194,7 +193,7 @@ export class MetaFsm implements FSM<MetaResult> {
 
   private async replaceState(chunks: AsyncIterable<Uint8Array>): Promise<void> {
     const parser = new SnapshotParser();
-    const dbs = databases(this.env);
+    const dbs = this.env.raw;
     let batch: SnapshotRecord[] = [];
     let cleared = false;
     const writeBatch = async (finalIndex?: number): Promise<void> => {
@@ -203,7 +202,7 @@ export class MetaFsm implements FSM<MetaResult> {
       const clear = !cleared;
       await this.env.root.transaction(() => {
         if (clear) clearAll(this.env);
-        for (const [d, key, value] of records) dbs[DATABASE_NAMES[d]!].putSync(key as never, value);
+        for (const [d, key, value] of records) dbs[DATABASE_NAMES[d]!].putSync(key, value);
         if (finalIndex !== undefined) this.state.setAppliedIndexSync(finalIndex);
       });
       cleared = true;
@@ -215,7 +214,7 @@ export class MetaFsm implements FSM<MetaResult> {
       // The applied index is written by the last transaction only (from the header): a record of it
       // in an earlier one would make a restore cut short look complete.
       parser.push(chunk, (record) => {
-        if (record[0] !== STATE_DB || record[1] !== APPLIED_KEY) batch.push(record);
+        if (record[0] !== STATE_DB || !record[1].equals(APPLIED_RAW_KEY)) batch.push(record);
       });
       // Only whole records are written, so a stream with a bad header never touches the state.
       if (batch.length >= RESTORE_BATCH_RECORDS) await writeBatch();
@@ -232,11 +231,16 @@ export class MetaFsm implements FSM<MetaResult> {
       try {
         const hash = createHash('sha256');
         const appliedIndex = this.env.state.get('applied', { transaction }) ?? 0;
-        const dbs = databases(this.env);
         let records = 0;
+        const lengths = Buffer.alloc(9);
         for (let d = 0; d < DATABASE_NAMES.length; d++) {
-          for (const { key, value } of dbs[DATABASE_NAMES[d]!].getRange({ transaction })) {
-            hash.update(packr.pack([d, key, value]));
+          for (const { key, value } of this.env.raw[DATABASE_NAMES[d]!].getRange({ transaction })) {
+            lengths.writeUInt8(d, 0);
+            lengths.writeUInt32BE(key.length, 1);
+            lengths.writeUInt32BE(value.length, 5);
+            hash.update(lengths);
+            hash.update(key);
+            hash.update(value);
             if (++records % RESTORE_BATCH_RECORDS === 0) {
               await new Promise((resolve) => setImmediate(resolve));
               this.work.check('digest');
@@ -268,15 +272,13 @@ export class MetaFsm implements FSM<MetaResult> {
   }
 
   private hasAnyRecord(): boolean {
-    const dbs = databases(this.env);
     return DATABASE_NAMES.some((name) => {
-      for (const _ of dbs[name].getKeys({ limit: 1 })) return true;
+      for (const _ of this.env.raw[name].getKeys({ limit: 1 })) return true;
       return false;
     });
   }
 }
 
 function clearAll(env: MetaEnvironment): void {
-  const dbs = databases(env);
-  for (const name of DATABASE_NAMES) dbs[name].clearSync();
+  for (const name of DATABASE_NAMES) env.raw[name].clearSync();
 }

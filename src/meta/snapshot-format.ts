@@ -4,7 +4,7 @@
  *
  *   magic "MINFSNS1"
  *   frame(header: msgpack { appliedIndex })
- *   frame(record: msgpack [database number, key, value]) ...
+ *   frame(record: msgpack [database number, key bytes, value bytes]) ...   (the bytes as LMDB stores them)
  *   frame(trailer: msgpack [-1, record count])
  *
  * frame(x) = u32 big-endian length of x, then x. Raft checks the whole stream's CRC; the count in
@@ -17,9 +17,11 @@ import { DATABASE_NAMES } from './meta-environment';
 
 export const SNAPSHOT_MAGIC = Buffer.from('MINFSNS1');
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+/** Decoding copies byte fields: the records outlive the chunk they came in (which may be reused). */
+const unpackr = new Packr({ useRecords: false, mapsAsObjects: true, copyBuffers: true });
 const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
-export type SnapshotRecord = [database: number, key: unknown, value: unknown];
+export type SnapshotRecord = [database: number, key: Buffer, value: Buffer];
 
 /** Accumulates frames into chunks of about `chunkBytes` and hands full ones to `write`. */
 export class SnapshotWriter {
@@ -37,7 +39,7 @@ export class SnapshotWriter {
   }
 
   /** Adds one record; returns a promise when a chunk went out (await it: that is the backpressure). */
-  record(database: number, key: unknown, value: unknown): Promise<void> | undefined {
+  record(database: number, key: Uint8Array, value: Uint8Array): Promise<void> | undefined {
     this.count++;
     return this.frame(packr.pack([database, key, value]));
   }
@@ -90,7 +92,7 @@ export class SnapshotParser {
       if (data.length - at - 4 < length) break;
       let body: unknown;
       try {
-        body = packr.unpack(data.subarray(at + 4, at + 4 + length));
+        body = unpackr.unpack(data.subarray(at + 4, at + 4 + length));
       } catch (error: unknown) {
         throw new CorruptionError(`namespace snapshot frame does not decode: ${String(error)}`);
       }
@@ -118,8 +120,9 @@ export class SnapshotParser {
     if (body.length !== 3 || !Number.isInteger(body[0]) || body[0] < 0 || body[0] >= DATABASE_NAMES.length) {
       throw new CorruptionError('namespace snapshot record names no database');
     }
+    if (!(body[1] instanceof Uint8Array) || !(body[2] instanceof Uint8Array)) throw new CorruptionError('namespace snapshot record is malformed');
     this.count++;
-    onRecord(body as SnapshotRecord);
+    onRecord([body[0], Buffer.from(body[1].buffer, body[1].byteOffset, body[1].byteLength), Buffer.from(body[2].buffer, body[2].byteOffset, body[2].byteLength)]);
   }
 
   /** The snapshot's applied index, once the stream is complete. */
