@@ -4,7 +4,7 @@
  * write transaction.
  */
 import type { AllocateBlocksCommand, FinalizeWriteCommand } from './commands';
-import { clean, missingNode, parentDirectory } from './apply-namespace';
+import { clean, parentDirectory } from './apply-namespace';
 import type { NamespaceState } from './namespace-state';
 import { BLOCK_SIZE_BYTES, FILE, MAX_BLOCKS_PER_FILE, blocksFor, type BlockMapping } from './node-types';
 import { refuse, type AllocateResult, type DoneResult, type Refusal } from './results';
@@ -39,7 +39,7 @@ export function applyAllocate(state: NamespaceState, c: AllocateBlocksCommand): 
   if (c.placements.some((locations) => locations.length === 0)) return refuse('invalid-argument', 'a block has no locations');
   let node = state.lookup(path.names);
   if (node === undefined) {
-    if (!c.create) return missingNode(state, path.names, `file not found: ${path.path}`);
+    if (!c.create) return state.missing(path.names, `file not found: ${path.path}`);
     if (path.names.length === 0) return refuse('is-a-directory', 'cannot get block locations for directory: /');
     // The same refusals as CreateNode's (a file anywhere above is not-a-directory); makes nothing.
     const parent = parentDirectory(state, path.names, false, c.replication, c.at);
@@ -69,7 +69,7 @@ export function applyFinalize(state: NamespaceState, c: FinalizeWriteCommand): D
   if (!MD5_PATTERN.test(c.md5)) return refuse('invalid-argument', `md5 must be 32 lower-case hex digits, got ${JSON.stringify(c.md5.slice(0, 80))}`);
   if (c.inode < 1) return refuse('invalid-argument', `invalid inode ${c.inode}`);
   const node = state.lookup(path.names);
-  if (node === undefined) return missingNode(state, path.names, `file not found: ${path.path}`);
+  if (node === undefined) return state.missing(path.names, `file not found: ${path.path}`);
   if (node.record.t !== FILE) return refuse('is-a-directory', `cannot finalize a directory: ${path.path}`);
   if (node.inode !== c.inode) return refuse('failed-precondition', `inode ${c.inode} is not the file at ${path.path} (that is inode ${node.inode})`);
   const blocks = blocksFor(c.size);

@@ -20,18 +20,6 @@ export function prefix(names: readonly string[], depth: number): string {
 }
 
 /**
- * Why there is no node at `names`: a file where a directory is needed on the way is
- * not-a-directory (the same answer create and stat give), otherwise not-found with `message`.
- */
-export function missingNode(state: NamespaceState, names: readonly string[], message: string): Refusal {
-  const walked = state.walk(names);
-  if (walked !== undefined && walked.depth < names.length && walked.found.record.t !== DIRECTORY) {
-    return refuse('not-a-directory', `not a directory: ${prefix(names, walked.depth)}`);
-  }
-  return refuse('not-found', message);
-}
-
-/**
  * The directory that will hold the last name of `names`, creating missing ones when `parents`
  * (mkdir -p). Refuses a missing parent or a file where a directory is needed.
  */
@@ -77,7 +65,7 @@ export function applyDelete(state: NamespaceState, c: DeleteNodeCommand): Delete
   if (!path.ok) return path;
   if (path.names.length === 0) return refuse('invalid-argument', 'the root directory cannot be deleted');
   const node = state.lookup(path.names);
-  if (node === undefined) return missingNode(state, path.names, `no such file or directory: ${path.path}`);
+  if (node === undefined) return state.missing(path.names, `no such file or directory: ${path.path}`);
   const parent = node.record.p;
   if (node.record.t === FILE) {
     state.removeFileSync(node);
@@ -142,7 +130,7 @@ export function applyRename(state: NamespaceState, c: RenameCommand): DoneResult
   if (!to.ok) return to;
   if (from.names.length === 0) return refuse('invalid-argument', 'the root directory cannot be renamed');
   const node = state.lookup(from.names);
-  if (node === undefined) return missingNode(state, from.names, `no such file or directory: ${from.path}`);
+  if (node === undefined) return state.missing(from.names, `no such file or directory: ${from.path}`);
   if (from.path === to.path) return { ok: true };
   if (node.record.t === DIRECTORY && isAncestorOrSelf(from.path, to.path)) {
     return refuse('invalid-argument', `cannot move a directory under itself: ${from.path} -> ${to.path}`);

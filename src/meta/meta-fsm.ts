@@ -28,6 +28,7 @@ import { APPLIED_KEY, DATABASE_NAMES, openMetaEnvironment, type MetaEnvironment,
 import { NamespaceState } from './namespace-state';
 import type { MetaResult } from './results';
 import { SnapshotParser, SnapshotWriter, type SnapshotRecord } from './snapshot-format';
+import { PinnedViews } from './pinned-views';
 import { WorkTracker } from './work-tracker';
 
 const MiB = 1 << 20;
@@ -62,7 +63,7 @@ export class MetaFsm implements FSM<MetaResult> {
   private commitFailure: Error | undefined;
   private readonly chunkBytes: number;
   private readonly work = new WorkTracker('meta-fsm');
-  private readonly views = new Set<() => void>();
+  private readonly views = new PinnedViews();
   private readonly appliedListeners = new Set<(index: number) => void>();
   private closed: Promise<void> | undefined;
 
@@ -162,11 +163,7 @@ export class MetaFsm implements FSM<MetaResult> {
     await this.settled();
     this.work.check('snapshot');
     const transaction = this.env.root.useReadTransaction();
-    const release = (): void => {
-      if (!this.views.delete(release)) return;
-      transaction.done();
-    };
-    this.views.add(release);
+    const release = this.views.pin(transaction);
     const persist = async (write: (chunk: Uint8Array) => Promise<void>): Promise<void> => {
       const out = new SnapshotWriter(write, this.chunkBytes);
       await out.header(this.state.env.state.get('applied', { transaction }) ?? 0);
@@ -259,7 +256,7 @@ export class MetaFsm implements FSM<MetaResult> {
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.work.close();
-      for (const release of [...this.views]) release();
+      this.views.releaseAll();
       await this.env.root.close();
     })();
     return this.closed;

@@ -5,7 +5,7 @@
  */
 import { cleanPath, joinPath } from './paths';
 import type { FoundNode, NamespaceState } from './namespace-state';
-import { DIRECTORY, FILE, ROOT_INODE, type BlockMapping, type InodeRecord } from './node-types';
+import { FILE, ROOT_INODE, type BlockMapping, type InodeRecord } from './node-types';
 import { refuse, type Refusal } from './results';
 
 /** A node with the path it was found at. */
@@ -28,12 +28,7 @@ export class NamespaceReader {
     if (!cleaned.ok) return refuse('invalid-argument', cleaned.message);
     const walked = this.state.walk(cleaned.names);
     if (walked === undefined) return refuse('failed-precondition', 'the namespace has no root yet');
-    if (walked.depth < cleaned.names.length) {
-      if (walked.found.record.t !== DIRECTORY) {
-        return refuse('not-a-directory', `not a directory: /${cleaned.names.slice(0, walked.depth).join('/')}`);
-      }
-      return refuse('not-found', `no such file or directory: ${cleaned.path}`);
-    }
+    if (walked.depth < cleaned.names.length) return this.state.missing(cleaned.names, `no such file or directory: ${cleaned.path}`);
     return { ...walked.found, path: cleaned.path };
   }
 

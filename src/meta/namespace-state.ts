@@ -11,6 +11,7 @@
  */
 import { APPLIED_KEY, NEXT_BLOCK_KEY, NEXT_INODE_KEY, type MetaEnvironment } from './meta-environment';
 import { DIRECTORY, ROOT_INODE, type BlockMapping, type InodeRecord } from './node-types';
+import { refuse, type Refusal } from './results';
 
 export interface FoundNode {
   readonly inode: number;
@@ -53,6 +54,18 @@ export class NamespaceState {
       found = { inode: next, record };
     }
     return { found, depth: names.length };
+  }
+
+  /**
+   * Why there is no node at `names`: a file where a directory is needed on the way is
+   * not-a-directory, otherwise not-found with `message`. Apply and reads give the same answer.
+   */
+  missing(names: readonly string[], message: string): Refusal {
+    const walked = this.walk(names);
+    if (walked !== undefined && walked.depth < names.length && walked.found.record.t !== DIRECTORY) {
+      return refuse('not-a-directory', `not a directory: /${names.slice(0, walked.depth).join('/')}`);
+    }
+    return refuse('not-found', message);
   }
 
   /** The node at `names`, or undefined when some component is missing. */

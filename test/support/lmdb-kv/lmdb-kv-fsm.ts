@@ -22,6 +22,7 @@ import { MapHasher } from './map-hasher';
 import { MAX_KEY_BYTES } from './snapshot-format';
 import { SnapshotParser } from './snapshot-parser';
 import { SnapshotWriter } from './snapshot-writer';
+import { PinnedViews } from '../../../src/meta/pinned-views';
 import { WorkTracker } from '../../../src/meta/work-tracker';
 
 const decoder = new TextDecoder();
@@ -55,7 +56,7 @@ export class LmdbKvFsm implements FSM<KvResult> {
   private readonly restoreBatchBytes: number;
   private readonly work = new WorkTracker('lmdb-kv');
   /** Releases of the snapshots not yet released: close() ends their read transactions. */
-  private readonly views = new Set<() => void>();
+  private readonly views = new PinnedViews();
   private closed: Promise<void> | undefined;
 
   private constructor(
@@ -117,11 +118,7 @@ export class LmdbKvFsm implements FSM<KvResult> {
   snapshot(): FSMSnapshot {
     this.work.check('snapshot');
     const transaction = this.env.root.useReadTransaction();
-    const release = (): void => {
-      if (!this.views.delete(release)) return;
-      transaction.done();
-    };
-    this.views.add(release);
+    const release = this.views.pin(transaction);
     const persist = async (write: (chunk: Uint8Array) => Promise<void>): Promise<void> => {
       const out = new SnapshotWriter(write, this.chunkBytes);
       // The index is read in the same read transaction as the data: the header cannot disagree with it.
@@ -211,7 +208,7 @@ export class LmdbKvFsm implements FSM<KvResult> {
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.work.close();
-      for (const release of [...this.views]) release();
+      this.views.releaseAll();
       await this.env.root.close();
     })();
     return this.closed;
