@@ -54,7 +54,10 @@ async function main(): Promise<void> {
     const outcome = await n.bootstrap(configuration);
     if (outcome.bootstrapped) break;
   }
+  // Ready means a leader is elected: clients calling before that would only get UNAVAILABLE.
+  const leaderId = await firstLeader(nodes);
   logger.info('local MetaServer cluster running; Ctrl-C stops it', {
+    leader: leaderId,
     grpc: nodes.map((n) => n.grpc.address),
     raft: nodes.map((n) => n.raftAddress),
     dataDir: opts.dataDir,
@@ -66,6 +69,26 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The id of the first leader any node learns of (at once if one is known already). */
+function firstLeader(nodes: readonly RunningMetaNode[]): Promise<string> {
+  return new Promise((resolve) => {
+    const offs: (() => void)[] = [];
+    const done = (id: string): void => {
+      for (const off of offs) off();
+      resolve(id);
+    };
+    for (const n of nodes) {
+      offs.push(
+        n.node.raft.on('leader-changed', ({ leaderId }) => {
+          if (leaderId !== undefined) done(leaderId);
+        }),
+      );
+    }
+    const known = nodes.map((n) => n.node.raft.leader()?.id).find((id) => id !== undefined);
+    if (known !== undefined) done(known);
+  });
 }
 
 main().catch((error: unknown) => {
