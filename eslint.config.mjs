@@ -97,7 +97,12 @@ const LAYERS = [
   ['src/raft/core', (n) => corePatterns(n)],
   ['src/meta', (n) => [raftFacadeOnly(n), forbidLayers(n, ['cluster', 'server', 'cli'], 'src/meta'), forbidLeavingSrc(n, 'src/meta')]],
   ['src/cluster', (n) => [raftFacadeOnly(n), forbidLayers(n, ['server', 'cli'], 'src/cluster'), forbidLeavingSrc(n, 'src/cluster')]],
-  ['src/server', (n) => [raftFacadeOnly(n), forbidLayers(n, ['cli'], 'src/server'), forbidLeavingSrc(n, 'src/server')]],
+  ['src/server', (n) => [raftFacadeOnly(n), forbidLayers(n, ['cli', 'client', 'dataserver'], 'src/server'), forbidLeavingSrc(n, 'src/server')]],
+  // The wire contract's loader: shared by the MetaServer, the DataServer and the client.
+  ['src/wire', (n) => [forbidLayers(n, ['raft', 'meta', 'cluster', 'server', 'cli', 'client', 'dataserver'], 'src/wire'), forbidLeavingSrc(n, 'src/wire')]],
+  // The client library and the reference DataServer speak only the wire contract: nothing of the MetaServer's inside.
+  ['src/client', (n) => [forbidLayers(n, ['raft', 'meta', 'cluster', 'server', 'cli', 'dataserver'], 'src/client'), forbidLeavingSrc(n, 'src/client')]],
+  ['src/dataserver', (n) => [forbidLayers(n, ['raft', 'meta', 'cluster', 'server', 'cli'], 'src/dataserver'), forbidLeavingSrc(n, 'src/dataserver')]],
   // src/cli is the composition root: it may import anything of ours, but not tests or benchmarks.
   ['src/cli', (n) => [forbidTestAndBench(n)]],
 ];

@@ -12,7 +12,7 @@ import { FollowerReads } from './follower-reads';
 import type { Forwarder } from './forwarder';
 import type { MetaNode } from './meta-node';
 import { createNode, deleteNode, getNodeInfo, listDirectory, rename } from './namespace-handlers';
-import { metaProto } from './proto';
+import { metaProto } from '../wire/proto';
 import { ServiceError, toServiceError, unavailable } from './service-error';
 import type { TrashPurger } from './trash-purger';
 

@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { MetaServerServiceClient, MetaServerServiceDefinition } from '../../../src/generated/dfs_project/MetaServerService';
-import { metaProto } from '../../../src/server/proto';
+import { metaProto } from '../../../src/wire/proto';
 
 type UnaryNames = 'CreateNode' | 'GetNodeInfo' | 'ListDirectory' | 'DeleteNode' | 'GetBlockLocations' | 'FinalizeWrite' | 'GetClusterInfo' | 'GetReplicationInfo' | 'Heartbeat' | 'GetLeader' | 'Rename';
 
