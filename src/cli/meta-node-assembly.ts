@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSnapshotStore, Raft, TcpTransport, defaultConfig, systemClock, type Config, type Configuration, type Logger } from '../raft/index';
 import { openLmdbRaftStores } from '../raft/lmdb/index';
-import { DataServerTracker } from '../cluster/dataserver-tracker';
+import { BlockUpkeep } from '../cluster/block-upkeep';
+import { DEFAULT_UPKEEP, type UpkeepSettings } from '../cluster/upkeep-settings';
 import { MetaFsm } from '../meta/meta-fsm';
 import { NamespaceReader } from '../meta/namespace-reader';
 import type { MetaResult } from '../meta/results';
@@ -27,8 +28,8 @@ export interface MetaNodeOptions {
   readonly logger: Logger;
   readonly raft?: Partial<Config>;
   readonly settings?: Partial<Omit<MetaNodeSettings, 'nodeId'>>;
-  /** DataServers silent longer than this get no new blocks. */
-  readonly dataServerTimeoutMs?: number;
+  /** DataServer liveness, repair and deletion knobs (defaults: DEFAULT_UPKEEP). */
+  readonly upkeep?: Partial<UpkeepSettings>;
 }
 
 export interface RunningMetaNode {
@@ -56,15 +57,27 @@ export async function startMetaNode(options: MetaNodeOptions): Promise<RunningMe
     transport,
     logger,
   });
+  const reader = new NamespaceReader(fsm.state);
+  const wallClockMs = (): number => Date.now();
+  const upkeep = new BlockUpkeep({
+    raft,
+    reader,
+    settled: () => fsm.settled(),
+    clock: systemClock,
+    wallClockMs,
+    logger,
+    settings: { ...DEFAULT_UPKEEP, ...options.upkeep },
+  });
+  upkeep.start();
   const node: MetaNode = {
     settings: { nodeId: id, defaultReplication: 3, purgeBatch: 1_000, ...options.settings },
     raft,
     fsm,
-    reader: new NamespaceReader(fsm.state),
-    dataServers: new DataServerTracker({ clock: systemClock, heartbeatTimeoutMs: options.dataServerTimeoutMs ?? 10_000 }),
+    reader,
+    upkeep,
     members: options.members,
     clock: systemClock,
-    wallClockMs: () => Date.now(),
+    wallClockMs,
     logger,
   };
   const grpc = await MetaGrpcServer.start(node, options.grpcBind);
@@ -77,6 +90,7 @@ export async function startMetaNode(options: MetaNodeOptions): Promise<RunningMe
     stop: () =>
       (stopping ??= (async () => {
         await grpc.stop();
+        await upkeep.stop();
         await raft.shutdown();
         await transport.close();
         await stores.close();

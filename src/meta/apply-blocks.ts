@@ -53,6 +53,8 @@ export function applyAllocate(state: NamespaceState, c: AllocateBlocksCommand): 
   const blocks: BlockMapping[] = c.placements.map((locations, i) => ({ blockId: first + i, locations }));
   state.putBlocksSync(node.inode, blocks);
   state.putInodeSync(node.inode, { ...node.record, s: 0, h: '', m: c.at, b: count });
+  // Being written from now: abandoned (never finalized) writes are found by this record.
+  state.env.writing.putSync(node.inode, c.at);
   state.addToAncestorsSync(node.record.p, -node.record.s);
   return { ok: true, inode: node.inode, blocks };
 }
@@ -78,5 +80,6 @@ export function applyFinalize(state: NamespaceState, c: FinalizeWriteCommand): D
   }
   state.putInodeSync(node.inode, { ...node.record, s: c.size, h: c.md5, m: c.at });
   state.addToAncestorsSync(node.record.p, c.size - node.record.s);
+  state.env.writing.removeSync(node.inode);
   return { ok: true };
 }

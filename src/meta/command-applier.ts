@@ -3,6 +3,7 @@
  * then the command itself. Total: whatever the bytes, the outcome is a MetaResult.
  */
 import { applyAllocate, applyFinalize } from './apply-blocks';
+import { applyUpkeep } from './apply-upkeep';
 import { applyCreate, applyDelete, applyPurge, applyRename } from './apply-namespace';
 import { decodeCommand, type MetaCommand } from './commands';
 import type { NamespaceState } from './namespace-state';
@@ -48,6 +49,8 @@ function dispatch(state: NamespaceState, command: MetaCommand): MetaResult {
       return applyFinalize(state, command);
     case 'rename':
       return applyRename(state, command);
+    case 'upkeep':
+      return applyUpkeep(state, command);
   }
 }
 
@@ -57,7 +60,8 @@ function describe(command: MetaCommand): string {
     case 'rename':
       return `rename ${command.from} -> ${command.to}`;
     case 'purge':
-      return 'purge';
+    case 'upkeep':
+      return command.op;
     default:
       return `${command.op} ${command.path}`;
   }

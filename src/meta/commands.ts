@@ -68,13 +68,39 @@ export interface RenameCommand extends Common {
   readonly to: string;
 }
 
+/**
+ * The leader's upkeep of the blocks on DataServers, batched: every list is optional and every item
+ * is re-checked in apply against the state it lands on (items that no longer fit are skipped, the
+ * same way on every replica). Ids are DataServer ids; block ids and inodes numbers.
+ */
+export interface UpkeepCommand extends Common {
+  readonly op: 'upkeep';
+  /** [DataServer id, address]: a DataServer the cluster did not know, or one at a new address. */
+  readonly register?: readonly (readonly [string, string])[];
+  /** [block id, holder]: a copy nobody needs (orphan, extra replica) to delete. */
+  readonly gcAdd?: readonly (readonly [number, string])[];
+  /** [block id, holder]: the holder's block report no longer lists a block it was told to delete. */
+  readonly gcDone?: readonly (readonly [number, string])[];
+  /** [block id, source, target]: start copying an under-replicated block. */
+  readonly repairStart?: readonly (readonly [number, string, string])[];
+  /** [block id, target]: the target's block report lists the copy; it joins the block's holders. */
+  readonly repairDone?: readonly (readonly [number, string])[];
+  /** [block id, target]: give a copy up (target or source gone, or too slow); whatever it wrote is deleted. */
+  readonly repairCancel?: readonly (readonly [number, string])[];
+  /** [block id, holder]: take a holder off a block (dead, or one replica too many); its copy is deleted. */
+  readonly dropReplica?: readonly (readonly [number, string])[];
+  /** [inode, allocated at]: a write never finalized, given up: the file goes, its blocks are deleted. */
+  readonly abandon?: readonly (readonly [number, number])[];
+}
+
 export type MetaCommand =
   | CreateNodeCommand
   | DeleteNodeCommand
   | PurgeTrashCommand
   | AllocateBlocksCommand
   | FinalizeWriteCommand
-  | RenameCommand;
+  | RenameCommand
+  | UpkeepCommand;
 
 export type MetaOp = MetaCommand['op'];
 
@@ -101,7 +127,35 @@ export function decodeCommand(bytes: Uint8Array): MetaCommand | string {
   return checkCommand(value);
 }
 
-const OPS: readonly MetaOp[] = ['create', 'delete', 'purge', 'allocate', 'finalize', 'rename'];
+const OPS: readonly MetaOp[] = ['create', 'delete', 'purge', 'allocate', 'finalize', 'rename', 'upkeep'];
+
+/** Element kinds of each upkeep list's tuples: s = string, n = safe integer. */
+const UPKEEP_LISTS: Readonly<Record<string, string>> = {
+  register: 'ss',
+  gcAdd: 'ns',
+  gcDone: 'ns',
+  repairStart: 'nss',
+  repairDone: 'ns',
+  repairCancel: 'ns',
+  dropReplica: 'ns',
+  abandon: 'nn',
+};
+
+function checkUpkeep(v: Record<string, unknown>): string | undefined {
+  for (const [name, kinds] of Object.entries(UPKEEP_LISTS)) {
+    const list = v[name];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) return `upkeep: ${name} is not a list`;
+    for (const item of list as unknown[]) {
+      if (!Array.isArray(item) || item.length !== kinds.length) return `upkeep: ${name} item is not a ${kinds.length}-tuple`;
+      for (let i = 0; i < kinds.length; i++) {
+        const ok = kinds[i] === 's' ? typeof item[i] === 'string' : isSafeNumber(item[i]);
+        if (!ok) return `upkeep: ${name} item has a bad element ${i}`;
+      }
+    }
+  }
+  return undefined;
+}
 
 /** Shape check of a decoded command; values are checked by apply itself. */
 function checkCommand(value: unknown): MetaCommand | string {
@@ -117,6 +171,7 @@ function checkCommand(value: unknown): MetaCommand | string {
     allocate: ['path'],
     finalize: ['path', 'md5'],
     rename: ['from', 'to'],
+    upkeep: [],
   };
   const numbers: Record<MetaOp, readonly string[]> = {
     create: ['type', 'replication'],
@@ -125,6 +180,7 @@ function checkCommand(value: unknown): MetaCommand | string {
     allocate: ['size', 'replication'],
     finalize: ['inode', 'size'],
     rename: [],
+    upkeep: [],
   };
   const booleans: Record<MetaOp, readonly string[]> = {
     create: ['parents'],
@@ -133,6 +189,7 @@ function checkCommand(value: unknown): MetaCommand | string {
     allocate: ['create'],
     finalize: [],
     rename: [],
+    upkeep: [],
   };
   const op = v.op as MetaOp;
   for (const f of strings[op]) if (typeof v[f] !== 'string') return `${op}: ${f} is not a string`;
@@ -143,6 +200,10 @@ function checkCommand(value: unknown): MetaCommand | string {
     if (!Array.isArray(p) || !p.every((l) => Array.isArray(l) && l.every((a) => typeof a === 'string'))) {
       return 'allocate: placements are not lists of addresses';
     }
+  }
+  if (op === 'upkeep') {
+    const bad = checkUpkeep(v);
+    if (bad !== undefined) return bad;
   }
   return v as unknown as MetaCommand;
 }

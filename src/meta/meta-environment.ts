@@ -11,6 +11,16 @@
  *   requests  request id            -> RequestRecord   (idempotency keys of applied commands)
  *   expiry    [at, request id]      -> 1               (the same keys by time, to expire them)
  *   state     name                  -> number          (applied index, id counters)
+ *   dataservers  id                    -> address        (DataServers the cluster knows, at their current address)
+ *   replicas     [holder id, block id] -> 1              (the block map's holders, by holder: a dead one's blocks)
+ *   owners       block id              -> [inode, index] (which file block a block id is)
+ *   repairs      [target id, block id] -> [source id, at] (copies in flight, by target)
+ *   repairing    block id              -> target id      (the same by block: one copy of a block at a time)
+ *   gcHolders    [holder id, block id] -> 1              (the gc records by holder: what to tell each DataServer)
+ *   writing      inode                 -> at             (files allocated and not finalized yet, since when)
+ *
+ * Block maps and gc records name DataServers by id, not address: an address change is one
+ * `dataservers` update, and answers translate ids to the addresses clients dial.
  *
  * Durability: lmdb-js's overlapping sync. A commit is visible at once and reaches the disk shortly
  * after; a machine crash may roll the environment back to an earlier commit, together with the
@@ -37,10 +47,18 @@ export interface MetaEnvironment {
   readonly dirents: Database<number, [number, string]>;
   readonly blocks: Database<[number, string[]], [number, number]>;
   readonly trash: Database<1, number>;
+  /** Blocks to delete on DataServers, with the holders that have not confirmed the deletion yet. */
   readonly gc: Database<string[], number>;
   readonly requests: Database<RequestRecord, string>;
   readonly expiry: Database<1, [number, string]>;
   readonly state: Database<number, string>;
+  readonly dataservers: Database<string, string>;
+  readonly replicas: Database<1, [string, number]>;
+  readonly owners: Database<[number, number], number>;
+  readonly repairs: Database<[string, number], [string, number]>;
+  readonly repairing: Database<string, number>;
+  readonly gcHolders: Database<1, [string, number]>;
+  readonly writing: Database<number, number>;
   /**
    * The same databases with binary keys and values: the bytes exactly as stored. Snapshots,
    * restore and digests use these, so a whole-namespace walk decodes nothing and makes no garbage
@@ -50,7 +68,23 @@ export interface MetaEnvironment {
 }
 
 /** Every database in a fixed order: snapshots, restore and digests walk them in this order. */
-export const DATABASE_NAMES = ['inodes', 'dirents', 'blocks', 'trash', 'gc', 'requests', 'expiry', 'state'] as const;
+export const DATABASE_NAMES = [
+  'inodes',
+  'dirents',
+  'blocks',
+  'trash',
+  'gc',
+  'requests',
+  'expiry',
+  'state',
+  'dataservers',
+  'replicas',
+  'owners',
+  'repairs',
+  'repairing',
+  'gcHolders',
+  'writing',
+] as const;
 export type DatabaseName = (typeof DATABASE_NAMES)[number];
 
 export const APPLIED_KEY = 'applied';
@@ -87,6 +121,13 @@ export function openMetaEnvironment(dir: string, options: MetaEnvironmentOptions
       requests: db('requests'),
       expiry: db('expiry'),
       state: db('state'),
+      dataservers: db('dataservers'),
+      replicas: db('replicas'),
+      owners: db('owners'),
+      repairs: db('repairs'),
+      repairing: db('repairing'),
+      gcHolders: db('gcHolders'),
+      writing: db('writing'),
     };
   } catch (error: unknown) {
     void root.close();

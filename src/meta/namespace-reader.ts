@@ -84,6 +84,78 @@ export class NamespaceReader {
     }
   }
 
+  // ---- DataServers and their blocks (the leader's upkeep reads these) ----
+
+  /** The address a DataServer id is registered at. */
+  addressOf(dataServerId: string): string | undefined {
+    return this.state.env.dataservers.get(dataServerId);
+  }
+
+  /** Every registered DataServer: id -> address. */
+  registry(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const { key, value } of this.state.env.dataservers.getRange({})) out.set(key, value);
+    return out;
+  }
+
+  /** A mapped block by id: its file block and holders (undefined when no file maps it). */
+  mappedBlock(blockId: number): { inode: number; index: number; holders: string[] } | undefined {
+    return this.state.mappedBlock(blockId);
+  }
+
+  /** The blocks the block map places on `holder`, in id order. */
+  *blocksHeldBy(holder: string): Generator<number> {
+    for (const key of this.state.env.replicas.getKeys({ start: [holder], end: [holder + '\u0000'] })) {
+      if (key[0] === holder) yield key[1];
+    }
+  }
+
+  /** Up to `limit` blocks `holder` must delete, in id order. */
+  gcOf(holder: string, limit: number): number[] {
+    const out: number[] = [];
+    for (const key of this.state.env.gcHolders.getKeys({ start: [holder], end: [holder + '\u0000'], limit })) if (key[0] === holder) out.push(key[1]);
+    return out;
+  }
+
+  /** Copies in flight to `target`: block, source, when started. */
+  repairsTo(target: string): { blockId: number; source: string; at: number }[] {
+    const out: { blockId: number; source: string; at: number }[] = [];
+    for (const { key, value } of this.state.env.repairs.getRange({ start: [target], end: [target + '\u0000'] })) {
+      if (key[0] === target) out.push({ blockId: key[1], source: value[0], at: value[1] });
+    }
+    return out;
+  }
+
+  /** The target of the copy of `blockId` in flight, if any. */
+  repairTarget(blockId: number): string | undefined {
+    return this.state.env.repairing.get(blockId);
+  }
+
+  /** The holders that must still delete `blockId` (undefined: no gc record). */
+  gcHolders(blockId: number): readonly string[] | undefined {
+    return this.state.env.gc.get(blockId);
+  }
+
+  /** The record of an inode (e.g. a block's file, for its replication factor). */
+  inode(inode: number): InodeRecord | undefined {
+    return this.state.inode(inode);
+  }
+
+  /** Whether a file was allocated and not finalized yet. */
+  isWriting(inode: number): boolean {
+    return this.state.env.writing.get(inode) !== undefined;
+  }
+
+  /** Files allocated and not finalized: [inode, allocated at], in inode order. */
+  *writing(): Generator<[number, number]> {
+    for (const { key, value } of this.state.env.writing.getRange({})) yield [key, value];
+  }
+
+  /** How many blocks wait for deletion, and how many copies are in flight (for metrics and tests). */
+  upkeepCounts(): { gcBlocks: number; repairs: number } {
+    return { gcBlocks: this.state.env.gc.getCount(), repairs: this.state.env.repairing.getCount() };
+  }
+
   /** Whether deleted directories are waiting for purge commands. */
   hasTrash(): boolean {
     for (const _ of this.state.env.trash.getKeys({ limit: 1 })) return true;

@@ -7,6 +7,9 @@
  * - every inode except the root has exactly one directory entry, [p, n] of its record;
  * - a directory's size is the sum of the sizes of the files below it (kept by addToAncestors);
  * - a file's blocks are exactly the indexes 0..b-1 of its record;
+ * - `owners` and `replicas` index exactly the block maps (by block id, and by holder);
+ * - `gcHolders` indexes exactly the gc records; `repairing` and `repairs` are one relation;
+ * - a block id is either mapped (in `owners`) or, once unmapped, only ever in gc;
  * - ids come from counters in `state` and are never reused.
  */
 import { APPLIED_KEY, NEXT_BLOCK_KEY, NEXT_INODE_KEY, type MetaEnvironment } from './meta-environment';
@@ -142,20 +145,87 @@ export class NamespaceState {
     }
   }
 
-  /** Removes every block mapping of a file, recording the blocks for deletion on the DataServers. */
+  /**
+   * Removes every block mapping of a file, recording the blocks for deletion on their holders
+   * (and on the target of a copy in flight, which may hold part of one).
+   */
   dropBlocksSync(inode: number, count: number): void {
+    const { env } = this;
     for (let index = 0; index < count; index++) {
       const key: [number, number] = [inode, index];
-      const value = this.env.blocks.get(key);
+      const value = env.blocks.get(key);
       if (value === undefined) continue;
-      this.env.gc.putSync(value[0], value[1]);
-      this.env.blocks.removeSync(key);
+      const [blockId, holders] = value;
+      for (const holder of holders) env.replicas.removeSync([holder, blockId]);
+      env.owners.removeSync(blockId);
+      env.blocks.removeSync(key);
+      const target = env.repairing.get(blockId);
+      if (target !== undefined) this.endRepairSync(blockId, target);
+      this.addGcSync(blockId, target === undefined || holders.includes(target) ? holders : [...holders, target]);
     }
+    env.writing.removeSync(inode);
   }
 
   /** Sets the block mappings 0..n-1 of a file (after dropBlocksSync removed the old ones). */
   putBlocksSync(inode: number, blocks: readonly BlockMapping[]): void {
-    blocks.forEach((b, index) => this.env.blocks.putSync([inode, index], [b.blockId, [...b.locations]]));
+    const { env } = this;
+    blocks.forEach((b, index) => {
+      // A fresh id can still have a gc record when some DataServer held a rogue copy under it;
+      // the new mapping wins, or the deletion would remove the new block's copies.
+      const stale = env.gc.get(b.blockId);
+      if (stale !== undefined) for (const h of stale) this.gcDoneSync(b.blockId, h);
+      env.blocks.putSync([inode, index], [b.blockId, [...b.locations]]);
+      env.owners.putSync(b.blockId, [inode, index]);
+      for (const holder of b.locations) env.replicas.putSync([holder, b.blockId], 1);
+    });
+  }
+
+  /** A mapped block by id: its file block and current holders. */
+  mappedBlock(blockId: number): { inode: number; index: number; holders: string[] } | undefined {
+    const owner = this.env.owners.get(blockId);
+    if (owner === undefined) return undefined;
+    const value = this.env.blocks.get(owner);
+    if (value === undefined) throw new Error(`namespace corrupt: block ${blockId} owned by ${owner.join('/')} which has no mapping`);
+    return { inode: owner[0], index: owner[1], holders: value[1] };
+  }
+
+  /** Replaces the holders of a mapped block (repairs and dropped replicas), keeping `replicas` exact. */
+  setHoldersSync(blockId: number, holders: readonly string[]): void {
+    const mapped = this.mappedBlock(blockId);
+    if (mapped === undefined) throw new Error(`setHolders of unmapped block ${blockId}`);
+    for (const h of mapped.holders) if (!holders.includes(h)) this.env.replicas.removeSync([h, blockId]);
+    for (const h of holders) if (!mapped.holders.includes(h)) this.env.replicas.putSync([h, blockId], 1);
+    this.env.blocks.putSync([mapped.inode, mapped.index], [blockId, [...holders]]);
+  }
+
+  /** Adds holders to a block's gc record (creating it): each must delete its copy. */
+  addGcSync(blockId: number, holders: readonly string[]): void {
+    if (holders.length === 0) return;
+    const pending = this.env.gc.get(blockId) ?? [];
+    const merged = [...pending];
+    for (const h of holders) {
+      if (merged.includes(h)) continue;
+      merged.push(h);
+      this.env.gcHolders.putSync([h, blockId], 1);
+    }
+    if (merged.length !== pending.length) this.env.gc.putSync(blockId, merged);
+  }
+
+  /** A holder confirmed it no longer has the block; the record goes with its last holder. */
+  gcDoneSync(blockId: number, holder: string): boolean {
+    const pending = this.env.gc.get(blockId);
+    if (pending === undefined || !pending.includes(holder)) return false;
+    this.env.gcHolders.removeSync([holder, blockId]);
+    const rest = pending.filter((h) => h !== holder);
+    if (rest.length === 0) this.env.gc.removeSync(blockId);
+    else this.env.gc.putSync(blockId, rest);
+    return true;
+  }
+
+  /** Forgets the copy of `blockId` to `target` (done, cancelled, or its block dropped). */
+  endRepairSync(blockId: number, target: string): void {
+    this.env.repairing.removeSync(blockId);
+    this.env.repairs.removeSync([target, blockId]);
   }
 
   /** Unlinks a node from its parent directory (its record stays; the caller decides what next). */

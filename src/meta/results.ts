@@ -53,4 +53,12 @@ export interface DoneResult {
   readonly ok: true;
 }
 
-export type MetaResult = CreateResult | DeleteResult | PurgeResult | AllocateResult | DoneResult | Refusal;
+export interface UpkeepResult {
+  readonly ok: true;
+  /** Items that changed the state. */
+  readonly applied: number;
+  /** Items that no longer fit the state they landed on. */
+  readonly skipped: number;
+}
+
+export type MetaResult = CreateResult | DeleteResult | PurgeResult | AllocateResult | DoneResult | UpkeepResult | Refusal;

@@ -13,9 +13,13 @@ import { optionalRequestId, requireCount, requirePath } from './request-fields';
 import { ServiceError, invalidArgument, refusalError } from './service-error';
 import { status } from '@grpc/grpc-js';
 
-function response(inode: number, blocks: readonly BlockMapping[]): GetBlockLocationsResponse {
-  return { inode, block_locations: blocks.map((b) => ({ block_id: b.blockId, locations: [...b.locations] })) };
+/** Block maps name DataServers by id; clients get the addresses those ids are registered at. */
+function response(node: MetaNode, inode: number, blocks: readonly BlockMapping[]): GetBlockLocationsResponse {
+  return { inode, block_locations: blocks.map((b) => ({ block_id: b.blockId, locations: b.locations.map((id) => node.reader.addressOf(id) ?? id) })) };
 }
+
+/** Seeds of placement draws: different for every allocation, reproducible from the log. */
+let placementDraws = 0;
 
 /**
  * Read mode (size 0, or the file's size when it has one) returns the file's blocks. Otherwise it
@@ -32,12 +36,13 @@ export async function getBlockLocations(node: MetaNode, routing: CallRouting, re
     if (found.kind !== 'not-found' || size === 0) throw refusalError(found.kind === 'not-found' ? { kind: 'not-found', message: `file not found: ${path.path}` } : found);
   } else {
     if (found.record.t === DIRECTORY) throw refusalError({ kind: 'is-a-directory', message: `cannot get block locations for directory: ${path.path}` });
-    if (size === 0 || (size === found.record.s && size > 0)) return response(found.inode, node.reader.blocks(found));
+    if (size === 0 || (size === found.record.s && size > 0)) return response(node, found.inode, node.reader.blocks(found));
   }
   routing.requireLeader();
   const replication = 'kind' in found ? node.settings.defaultReplication : found.record.r;
-  const placed = placeBlocks(node.dataServers.healthy(), blocksFor(size), replication, node.wallClockMs());
+  const placed = placeBlocks(node.upkeep.placementCandidates(), blocksFor(size), replication, node.wallClockMs() + placementDraws++);
   if (!placed.ok) throw new ServiceError(status.RESOURCE_EXHAUSTED, placed.message);
+  node.upkeep.notePlaced(placed.placements);
   const result = await propose(node, routing, {
     op: 'allocate',
     path: path.path,
@@ -49,7 +54,7 @@ export async function getBlockLocations(node: MetaNode, routing: CallRouting, re
     ...(requestId === undefined ? {} : { requestId }),
   });
   if (!('blocks' in result)) throw new Error('allocate gave no blocks');
-  return response(result.inode, result.blocks);
+  return response(node, result.inode, result.blocks);
 }
 
 export async function finalizeWrite(node: MetaNode, routing: CallRouting, request: FinalizeWriteRequest__Output): Promise<SimpleResponse> {

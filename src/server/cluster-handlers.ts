@@ -14,7 +14,9 @@ import { statForRead } from './namespace-handlers';
 import type { MetaNode } from './meta-node';
 import { splitHostPort } from './members';
 import { requireCount } from './request-fields';
-import { invalidArgument, refusalError } from './service-error';
+import { invalidArgument, refusalError, unavailable } from './service-error';
+import { MAX_DATASERVER_NAME } from '../meta/apply-upkeep';
+import { sortedBlockIds } from '../cluster/dataserver-tracker';
 import { heavyReads } from './turn-taking';
 
 const MiB = 1024 * 1024;
@@ -35,11 +37,15 @@ export function getLeader(node: MetaNode): GetLeaderResponse {
   return leader === undefined ? { followers } : { leader, followers };
 }
 
-/** MetaServers as GetLeader sees them, and the healthy DataServers the leader hears from. */
+/**
+ * MetaServers as GetLeader sees them, and the DataServers the leader hears from, dead ones left
+ * out. Usage is what each server's latest heartbeat says of its disk (total - free).
+ */
 export function getClusterInfo(node: MetaNode, routing: CallRouting): GetClusterInfoResponse {
   routing.requireLeader();
   const { leader, followers } = getLeader(node);
-  const dataServer = node.dataServers.healthy().map((s) => ({
+  const alive = node.upkeep.tracker.all().filter((s) => s.liveness !== 'dead');
+  const dataServer = alive.map((s) => ({
     ...splitHostPort(s.address),
     fileTotal: clampInt32(s.blockCount),
     capacity: clampInt32(Math.floor(s.capacityBytes / MiB)),
@@ -49,8 +55,8 @@ export function getClusterInfo(node: MetaNode, routing: CallRouting): GetCluster
 }
 
 /**
- * Replication of one file, or of every file for an empty path. A replica counts when a healthy
- * DataServer at one of the block's locations reported the block in its latest heartbeat. A file's
+ * Replication of one file, or of every file for an empty path. A replica counts when a DataServer
+ * the block map names, not dead, reported the block in its latest heartbeat. A file's
  * status and actual_replicas come from its least-replicated block; a file without blocks is healthy.
  */
 export async function getReplicationInfo(node: MetaNode, routing: CallRouting, request: GetReplicationInfoRequest__Output): Promise<GetReplicationInfoResponse> {
@@ -86,32 +92,56 @@ export async function getReplicationInfo(node: MetaNode, routing: CallRouting, r
 function replicationOf(node: MetaNode, file: NodeAt): ReplicationStatus & { status: string } {
   const expected = file.record.r;
   let least = Number.POSITIVE_INFINITY;
+  const addressOf = (id: string): string => node.reader.addressOf(id) ?? id;
   const blocks = node.reader.blocks(file).map((b) => {
-    const locations = b.locations.filter((address) => node.dataServers.holds(address, b.blockId));
-    least = Math.min(least, locations.length);
-    return { block_id: b.blockId, locations, expected_locations: [...b.locations], replica_count: locations.length };
+    const holding = b.locations.filter((id) => node.upkeep.tracker.holds(id, b.blockId));
+    least = Math.min(least, holding.length);
+    return { block_id: b.blockId, locations: holding.map(addressOf), expected_locations: b.locations.map(addressOf), replica_count: holding.length };
   });
   const actual = blocks.length === 0 ? expected : least;
   const status = actual < expected ? 'under_replicated' : actual > expected ? 'over_replicated' : 'healthy';
   return { path: file.path, inode: file.inode, size: file.record.s, expected_replicas: expected, actual_replicas: actual, blocks, status };
 }
 
-/** Records a DataServer's heartbeat on the leader (followers forward it). Commands arrive with the next issue. */
-export function heartbeat(node: MetaNode, routing: CallRouting, request: HeartbeatRequest__Output): HeartbeatResponse {
-  if (request.dataServer_id === '') throw invalidArgument('dataServer_id is empty');
-  if (request.dataServer_addr === '') throw invalidArgument('dataServer_addr is empty');
-  const blocks = new Set<number>();
-  for (const id of request.block_ids_report) blocks.add(requireCount(id, 'block_ids_report entry'));
-  routing.requireLeader();
-  node.dataServers.heartbeat({
-    id: request.dataServer_id,
-    address: request.dataServer_addr,
-    blockCount: requireCount(request.block_count, 'block_count'),
-    freeBytes: requireCount(request.free_space, 'free_space'),
-    capacityBytes: requireCount(request.total_capacity, 'total_capacity'),
-    blocks,
+/** The largest capacity a heartbeat may claim: 1 EiB (anything above is a broken report). */
+const MAX_CAPACITY_BYTES = 2 ** 60;
+const ADDRESS = /^[^\s]+:(\d{1,5})$/;
+
+/**
+ * A DataServer's heartbeat, on the leader only: followers answer UNAVAILABLE so the DataServer
+ * finds the leader (a heartbeat kept on an ex-leader would be lost to the cluster). The reply
+ * carries the DataServer's commands.
+ */
+export async function heartbeat(node: MetaNode, request: HeartbeatRequest__Output): Promise<HeartbeatResponse> {
+  const id = request.dataServer_id;
+  const address = request.dataServer_addr;
+  if (id === '') throw invalidArgument('dataServer_id is empty');
+  if (id.length > MAX_DATASERVER_NAME) throw invalidArgument(`dataServer_id is longer than ${MAX_DATASERVER_NAME} characters`);
+  const port = ADDRESS.exec(address)?.[1];
+  if (address.length > MAX_DATASERVER_NAME || port === undefined || Number(port) < 1 || Number(port) > 65535) {
+    throw invalidArgument(`dataServer_addr ${JSON.stringify(address.slice(0, 80))} is not host:port`);
+  }
+  const capacityBytes = requireCount(request.total_capacity, 'total_capacity');
+  const freeBytes = requireCount(request.free_space, 'free_space');
+  if (capacityBytes > MAX_CAPACITY_BYTES) throw invalidArgument(`total_capacity ${capacityBytes} is beyond 1 EiB`);
+  if (freeBytes > capacityBytes) throw invalidArgument(`free_space ${freeBytes} exceeds total_capacity ${capacityBytes}`);
+  const ids = new Float64Array(request.block_ids_report.length);
+  request.block_ids_report.forEach((text, i) => {
+    const blockId = requireCount(text, 'block_ids_report entry');
+    if (blockId === 0) throw invalidArgument('block_ids_report names block 0, which never exists');
+    ids[i] = blockId;
   });
-  return { commands: [] };
+  if (node.raft.state() !== 'leader') throw unavailable(`${node.settings.nodeId} is not the leader: send heartbeats to the leader (GetLeader names it)`);
+  const { commands, registered } = node.upkeep.heartbeat({
+    id,
+    address,
+    blockCount: requireCount(request.block_count, 'block_count'),
+    freeBytes,
+    capacityBytes,
+    blocks: sortedBlockIds(ids),
+  });
+  if (registered !== undefined) await registered;
+  return { commands };
 }
 
 function clampInt32(n: number): number {

@@ -6,7 +6,7 @@ import type { Clock, Logger, Raft } from '../raft';
 import type { MetaFsm } from '../meta/meta-fsm';
 import type { NamespaceReader } from '../meta/namespace-reader';
 import type { MetaResult } from '../meta/results';
-import type { DataServerTracker } from '../cluster/dataserver-tracker';
+import type { BlockUpkeep } from '../cluster/block-upkeep';
 import type { MemberDirectory } from './members';
 
 export interface MetaNodeSettings {
@@ -23,7 +23,8 @@ export interface MetaNode {
   readonly raft: Raft<MetaResult>;
   readonly fsm: MetaFsm;
   readonly reader: NamespaceReader;
-  readonly dataServers: DataServerTracker;
+  /** The leader's DataServer view, heartbeat answers, repairs and deletions. */
+  readonly upkeep: BlockUpkeep;
   readonly members: MemberDirectory;
   /** Monotonic clock for timeouts and liveness. */
   readonly clock: Clock;

@@ -99,7 +99,8 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
     FinalizeWrite: unary('FinalizeWrite', (r, q) => finalizeWrite(node, r, q)),
     GetClusterInfo: unary('GetClusterInfo', (r) => getClusterInfo(node, r)),
     GetReplicationInfo: unary('GetReplicationInfo', (r, q) => getReplicationInfo(node, r, q)),
-    Heartbeat: unary('Heartbeat', (r, q) => heartbeat(node, r, q)),
+    // Never forwarded: a follower answers UNAVAILABLE so that the DataServer moves to the leader.
+    Heartbeat: unary('Heartbeat', (_r, q) => heartbeat(node, q)),
     GetLeader: unary('GetLeader', () => getLeader(node)),
     Rename: unary('Rename', (r, q) => rename(node, r, q)),
     // Asked by followers only, and answered only by the leader: never forwarded.

@@ -205,7 +205,7 @@ test('damaged streams are rejected with CorruptionError and leave the state alon
       ['a frame length beyond any record', [hugeFrame], /frame of/],
       ['a record that does not decode', [badBody], /frame does not decode/],
       ['a header that does not decode', [badHeader], /frame does not decode/],
-      ['a record naming no database', [replaceFrame(bytes, frames, 2, [9, 1, 2])], /names no database/],
+      ['a record naming no database', [replaceFrame(bytes, frames, 2, [99, 1, 2])], /names no database/],
       ['a record that is no list', [replaceFrame(bytes, frames, 2, { a: 1 })], /record is malformed/],
       ['a header without the index', [replaceFrame(bytes, frames, 0, { appliedIndex: -1 })], /header is malformed/],
     ];

@@ -109,7 +109,10 @@ test('mkdir -p, ListDirectory with full paths and pagination, stale reads', asyn
 });
 
 test('write then read a file: GetBlockLocations (write and read mode), FinalizeWrite, directory sizes', async () => {
-  for (let n = 1; n <= 4; n++) await follower.call('Heartbeat', heartbeatOf(n));
+  const onFollower = await follower.failure('Heartbeat', heartbeatOf(1));
+  assert.equal(onFollower.code, status.UNAVAILABLE, 'a follower sends DataServers to the leader');
+  assert.match(onFollower.details, /is not the leader/);
+  for (let n = 1; n <= 4; n++) await leader.call('Heartbeat', heartbeatOf(n));
   await leader.call('CreateNode', { path: '/w', type: 'Directory' });
   await leader.call('CreateNode', { path: '/w/f', type: 'File' });
   const size = 9 * MiB + 5;

@@ -95,7 +95,7 @@ export class NamespaceModel {
     this.expire(c.at);
     const key = c.requestId;
     if (key === undefined || key === '') return this.dispatch(c);
-    const what = c.op === 'rename' ? `rename ${c.from} -> ${c.to}` : c.op === 'purge' ? 'purge' : `${c.op} ${c.path}`;
+    const what = c.op === 'rename' ? `rename ${c.from} -> ${c.to}` : c.op === 'purge' || c.op === 'upkeep' ? c.op : `${c.op} ${c.path}`;
     const earlier = this.requests.get(key);
     if (earlier !== undefined) return earlier.what === what ? earlier.result : fail('invalid-argument');
     const result = this.dispatch(c);
@@ -125,6 +125,9 @@ export class NamespaceModel {
         return this.finalize(c.path, c.inode, c.size, c.md5);
       case 'rename':
         return this.rename(c.from, c.to);
+      case 'upkeep':
+        // Block upkeep has its own tests (test/meta/upkeep.test.ts); the namespace model ignores DataServers.
+        throw new Error('the namespace model does not model upkeep commands');
     }
   }
 

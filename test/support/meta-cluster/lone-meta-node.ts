@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Raft, defaultConfig, silentLogger, systemClock } from '../../../src/raft';
 import { InmemLogStore, InmemNetwork, InmemSnapshotStore, InmemStableStore, ManualClock } from '../../../src/raft/inmem';
-import { DataServerTracker } from '../../../src/cluster/dataserver-tracker';
+import { BlockUpkeep } from '../../../src/cluster/block-upkeep';
+import { DEFAULT_UPKEEP } from '../../../src/cluster/upkeep-settings';
 import { MetaFsm } from '../../../src/meta/meta-fsm';
 import { NamespaceReader } from '../../../src/meta/namespace-reader';
 import type { MetaResult } from '../../../src/meta/results';
@@ -35,20 +36,32 @@ export async function loneMetaNode(options: { follower?: boolean } = {}): Promis
     transport: network.transport('lone-raft'),
   });
   const members = new StaticMemberDirectory([{ id: 'lone', grpcAddress: '127.0.0.1:9090' }]);
+  const reader = new NamespaceReader(fsm.state);
+  // Not started: no tick timer; tests that need upkeep rounds call tick() themselves.
+  const upkeep = new BlockUpkeep({
+    raft,
+    reader,
+    settled: () => fsm.settled(),
+    clock: systemClock,
+    wallClockMs: () => lone.wallClock,
+    logger: silentLogger,
+    settings: DEFAULT_UPKEEP,
+  });
   const lone: LoneMetaNode = {
     wallClock: 1_700_000_000_000,
     node: {
       settings: { nodeId: 'lone', defaultReplication: 3, purgeBatch: 2 },
       raft,
       fsm,
-      reader: new NamespaceReader(fsm.state),
-      dataServers: new DataServerTracker({ clock: systemClock, heartbeatTimeoutMs: 10_000 }),
+      reader,
+      upkeep,
       members,
       clock: systemClock,
       wallClockMs: () => lone.wallClock,
       logger: silentLogger,
     },
     close: async () => {
+      await upkeep.stop();
       await raft.shutdown();
       await fsm.close();
       rmSync(dir, { recursive: true, force: true });
