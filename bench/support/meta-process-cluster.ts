@@ -96,6 +96,13 @@ export class MetaProcessCluster {
     return this.nodes.map((n) => this.grpcAddress(n.id));
   }
 
+  /** The operating-system process id of node `id` (for CPU accounting). */
+  pid(id: string): number {
+    const pid = this.bound.get(id)?.pid;
+    if (pid === undefined) throw new Error(`node ${id} has not bound`);
+    return pid;
+  }
+
   grpcAddress(id: string): string {
     const b = this.bound.get(id);
     if (b === undefined) throw new Error(`no node ${id}`);

@@ -27,16 +27,22 @@ export interface ReconcileContext {
   readonly safe: boolean;
 }
 
+const FEW_ADDED = 64;
+
 export function reconcileHeartbeat(ctx: ReconcileContext, report: DataServerReport, change: ReportChange): Command[] {
   const { reader, tracker, batch, suspects } = ctx;
   const id = report.id;
   if (change.first) {
-    // Everything the block map places here and the report lacks is suspect.
-    for (const blockId of reader.blocksHeldBy(id)) if (!tracker.holds(id, blockId)) suspects.add(blockId);
+    // One merge of the block map's blocks on this server with its report (both ascending): what
+    // the map places here and the report lacks is suspect; what the report has and the map does
+    // not place here is classified. No per-block lookup for the blocks that agree.
+    mergeWithHeld(reader.blocksHeldBy(id), report.blocks, (blockId) => suspects.add(blockId), (blockId) => classifyReported(ctx, id, blockId));
   } else {
     for (const blockId of change.removed) suspects.add(blockId);
+    // A few new blocks are looked up one by one; many (a server back with its disk) in one merge.
+    if (change.added.length <= FEW_ADDED) for (const blockId of change.added) classifyReported(ctx, id, blockId);
+    else mergeWithHeld(reader.blocksHeldBy(id), change.added, () => {}, (blockId) => classifyReported(ctx, id, blockId));
   }
-  for (const blockId of change.added) classifyReported(ctx, id, blockId);
 
   const commands: Command[] = [];
   for (const repair of reader.repairsTo(id)) {
@@ -59,6 +65,20 @@ export function reconcileHeartbeat(ctx: ReconcileContext, report: DataServerRepo
     }
   }
   return commands;
+}
+
+/**
+ * Walks `held` (ascending block ids the block map places on a server) against `reported`
+ * (ascending): calls onlyHeld for ids only in `held`, onlyReported for ids only in `reported`.
+ */
+function mergeWithHeld(held: Iterable<number>, reported: ArrayLike<number>, onlyHeld: (blockId: number) => void, onlyReported: (blockId: number) => void): void {
+  let j = 0;
+  for (const blockId of held) {
+    while (j < reported.length && reported[j]! < blockId) onlyReported(reported[j++]!);
+    if (j < reported.length && reported[j] === blockId) j++;
+    else onlyHeld(blockId);
+  }
+  while (j < reported.length) onlyReported(reported[j++]!);
 }
 
 /** A block this server reports: fine if the map names it here, else a copy to delete (unless safe mode). */

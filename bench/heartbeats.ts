@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:heartbeats`: what DataServer heartbeats cost the leader. Three MetaServer
+ * processes; a simulator process runs N DataServers (default 1,000) heartbeating every 5 s with
+ * full block reports of B blocks each (default 10,000), blocks the leader really placed on them
+ * (files allocated and finalized first, so every report matches the block map). Then, per round,
+ * closed-loop CreateNode at concurrency C (default 64) with heartbeats paused, and again with
+ * heartbeats on, measuring the leader's CPU share and the heartbeat latency during the second.
+ *
+ * Lines (JSON): CreateNode without and with heartbeats, Heartbeat latency, and their ratio.
+ * Options: --dataservers 1000 --blocks 10000 --interval-ms 5000 --seconds 10 --concurrency 64
+ * --rounds 2 --dir PATH (the pause stays under the 15 s after which a silent server turns stale).
+ */
+import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MetaClient } from '../test/support/meta-cluster/meta-client';
+import { openClusters, runBench } from './support/bench-main';
+import { positiveInteger } from './support/meta-cli';
+import { runMetaLoop, type LoopResult } from './support/meta-closed-loop';
+import { MetaProcessCluster } from './support/meta-process-cluster';
+
+const emit = (line: object): boolean => process.stdout.write(`${JSON.stringify(line)}\n`);
+const note = (text: string): boolean => process.stderr.write(`# ${text}\n`);
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+/** CPU seconds (user + system) a process has used, from /proc/PID/stat. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ": state is field 3, utime 14 and stime 15 (1-based), in clock ticks (100/s).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface SimMessage {
+  readonly type: string;
+  readonly phase?: string;
+  readonly detail?: object;
+  readonly p50_ms?: number;
+  readonly p99_ms?: number;
+  readonly count?: number;
+  readonly errors?: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dataservers: { type: 'string' },
+      blocks: { type: 'string' },
+      'interval-ms': { type: 'string' },
+      seconds: { type: 'string' },
+      concurrency: { type: 'string' },
+      rounds: { type: 'string' },
+      dir: { type: 'string' },
+    },
+  });
+  const dataservers = positiveInteger('dataservers', values.dataservers ?? '1000');
+  const blocks = positiveInteger('blocks', values.blocks ?? '10000');
+  const intervalMs = positiveInteger('interval-ms', values['interval-ms'] ?? '5000');
+  const seconds = positiveInteger('seconds', values.seconds ?? '10');
+  const concurrency = positiveInteger('concurrency', values.concurrency ?? '64');
+  const rounds = positiveInteger('rounds', values.rounds ?? '2');
+
+  const cluster = await MetaProcessCluster.start({ size: 3, baseDir: values.dir, verbose: false }, (c) => openClusters.add(c));
+  const sim = fork(join(__dirname, 'support/heartbeat-simulator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  openClusters.add({ close: async () => void sim.kill('SIGKILL') });
+  const inbox: SimMessage[] = [];
+  let wake: (() => void) | undefined;
+  sim.on('message', (m: SimMessage) => {
+    inbox.push(m);
+    wake?.();
+  });
+  sim.on('exit', (code) => {
+    if (code !== 0 && code !== null) throw new Error(`simulator exited with ${code}`);
+  });
+  const next = async (type: string): Promise<SimMessage> => {
+    for (;;) {
+      const i = inbox.findIndex((m) => m.type === type);
+      if (i >= 0) return inbox.splice(i, 1)[0]!;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  try {
+    const leader = await cluster.waitForLeader(30_000);
+    const client = new MetaClient(cluster.grpcAddress(leader));
+    sim.send({ type: 'start', meta: cluster.grpcAddress(leader), dataservers, blocks, intervalMs, replication: 3 });
+    for (const phase of ['registered', 'populated', 'settled']) {
+      const m = await next('phase');
+      note(`simulator ${m.phase ?? phase}: ${JSON.stringify(m.detail)}`);
+    }
+    await client.call('CreateNode', { path: '/load', type: 'Directory' });
+    let seq = 0;
+    const createLoop = (tag: string): Promise<LoopResult> =>
+      runMetaLoop({ concurrency, seconds, warmupSeconds: 1 }, async (w) => {
+        await client.call('CreateNode', { path: `/load/${tag}-w${w}-${seq++}`, type: 'File' });
+        return true;
+      });
+    const pid = cluster.pid(leader);
+    for (let round = 1; round <= rounds; round++) {
+      sim.send({ type: 'pause', paused: true });
+      const quiet = await createLoop(`q${round}`);
+      sim.send({ type: 'pause', paused: false });
+      await new Promise((resolve) => setTimeout(resolve, intervalMs)); // one full round of heartbeats again
+      sim.send({ type: 'measure' });
+      const cpu0 = cpuSeconds(pid);
+      const t0 = process.hrtime.bigint();
+      const loaded = await createLoop(`h${round}`);
+      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
+      const share = (cpuSeconds(pid) - cpu0) / elapsed;
+      sim.send({ type: 'report' });
+      const hb = await next('latency');
+      const common = { bench: 'heartbeats', system: 'ours', round, dataservers, blocks_per_server: blocks, interval_ms: intervalMs };
+      emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'off', ops_per_s: quiet.ops_per_s, p50_ms: quiet.p50_ms, p99_ms: quiet.p99_ms });
+      emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'on', ops_per_s: loaded.ops_per_s, p50_ms: loaded.p50_ms, p99_ms: loaded.p99_ms, leader_cpu_share: round2(share) });
+      emit({
+        ...common,
+        op: 'Heartbeat',
+        concurrency: dataservers,
+        ops_per_s: round2((hb.count ?? 0) / elapsed),
+        p50_ms: round2(hb.p50_ms ?? Number.NaN),
+        p99_ms: round2(hb.p99_ms ?? Number.NaN),
+        errors: hb.errors,
+      });
+      emit({ ...common, system: 'ratio', op: 'CreateNode', concurrency, p99_ratio: round2(loaded.p99_ms / quiet.p99_ms), target: '<= 1.2' });
+    }
+    client.close();
+  } finally {
+    sim.kill('SIGKILL');
+    await cluster.close();
+    openClusters.delete(cluster);
+  }
+}
+
+runBench('heartbeats', main);

@@ -1,0 +1,136 @@
+/**
+ * Simulated DataServers for bench/heartbeats, in their own process (so their gRPC encoding does not
+ * share a CPU budget with the measuring client). Driven over IPC:
+ *
+ *   parent -> sim  start   { meta, dataservers, blocks, intervalMs, replication }
+ *   sim -> parent  phase   { phase: 'registered' | 'populated' | 'settled', detail }
+ *   parent -> sim  pause   { paused }            stop / resume heartbeating
+ *   parent -> sim  measure                       start a latency window
+ *   parent -> sim  report                        -> latency { p50_ms, p99_ms, count, errors }
+ *
+ * Each simulated server heartbeats every intervalMs, the servers spread evenly over the interval
+ * (open loop: a slow leader does not slow the senders). After registering, the simulator allocates
+ * files whose blocks the leader places on the servers (replication `replication`), finalizes them,
+ * and from then on every server reports exactly the blocks the block map gives it.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { MetaClient } from '../../test/support/meta-cluster/meta-client';
+import { LatencyRecorder } from './latency';
+
+interface Start {
+  readonly type: 'start';
+  readonly meta: string;
+  readonly dataservers: number;
+  readonly blocks: number;
+  readonly intervalMs: number;
+  readonly replication: number;
+}
+type FromParent = Start | { readonly type: 'pause'; readonly paused: boolean } | { readonly type: 'measure' } | { readonly type: 'report' };
+
+const BLOCK = 4 * 1024 * 1024;
+/** Blocks per allocated file: one log entry each (about 10,000 x 3 placements). */
+const BLOCKS_PER_FILE = 10_000;
+const GiB = 1024 ** 3;
+
+function send(message: object): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  const start = await new Promise<Start>((resolve) => {
+    process.on('message', (m: FromParent) => {
+      if (m.type === 'start') resolve(m);
+    });
+  });
+  const client = new MetaClient(start.meta);
+  const ids = Array.from({ length: start.dataservers }, (_, i) => `sim-${String(i).padStart(5, '0')}`);
+  const addressOf = (i: number): string => `127.0.0.1:${20_000 + i}`;
+  const reports: number[][] = ids.map(() => []);
+  let paused = false;
+  let latency = new LatencyRecorder();
+  let errors = 0;
+  let round = 0;
+  const answered = new Array<number>(ids.length).fill(-1);
+
+  const heartbeat = (i: number, r: number): void => {
+    const began = process.hrtime.bigint();
+    client
+      .call(
+        'Heartbeat',
+        {
+          dataServer_id: ids[i]!,
+          dataServer_addr: addressOf(i),
+          block_count: reports[i]!.length,
+          free_space: 500 * GiB,
+          total_capacity: 1000 * GiB,
+          block_ids_report: reports[i]!,
+        },
+        new grpc.Metadata(),
+        30_000,
+      )
+      .then(
+        () => {
+          latency.record(began, process.hrtime.bigint());
+          answered[i] = r;
+        },
+        () => errors++,
+      );
+  };
+  // Open loop: every few ms, send the heartbeats that fell due.
+  const t0 = Date.now();
+  const slot = start.intervalMs / ids.length;
+  let next = 0;
+  const timer = setInterval(() => {
+    const due = Math.floor((Date.now() - t0) / slot);
+    for (; next <= due; next++) {
+      const i = next % ids.length;
+      round = Math.floor(next / ids.length);
+      if (!paused) heartbeat(i, round);
+    }
+  }, 5);
+  const roundAnswered = async (r: number): Promise<void> => {
+    while (answered.some((a) => a < r)) await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+
+  process.on('message', (m: FromParent) => {
+    if (m.type === 'pause') paused = m.paused;
+    else if (m.type === 'measure') {
+      latency = new LatencyRecorder();
+      errors = 0;
+    } else if (m.type === 'report') {
+      const [p50, p99] = latency.percentiles([0.5, 0.99]);
+      send({ type: 'latency', p50_ms: p50, p99_ms: p99, count: latency.count, errors });
+    }
+  });
+
+  await roundAnswered(0);
+  send({ type: 'phase', phase: 'registered', detail: { dataservers: ids.length } });
+
+  // Blocks: ceil(servers x blocks / replication), in files of BLOCKS_PER_FILE blocks.
+  const byAddress = new Map(ids.map((_, i) => [addressOf(i), i]));
+  let remaining = Math.ceil((start.dataservers * start.blocks) / start.replication);
+  await client.call('CreateNode', { path: '/sim', type: 'Directory', parents: true });
+  for (let f = 0; remaining > 0; f++) {
+    const count = Math.min(BLOCKS_PER_FILE, remaining);
+    remaining -= count;
+    const path = `/sim/f${f}`;
+    const placed = await client.call('GetBlockLocations', { path, size: count * BLOCK }, new grpc.Metadata(), 120_000);
+    for (const b of placed.block_locations) for (const address of b.locations) reports[byAddress.get(address)!]!.push(Number(b.block_id));
+    await client.call('FinalizeWrite', { path, inode: placed.inode, size: count * BLOCK, md5: '' });
+  }
+  for (const r of reports) r.sort((a, b) => a - b);
+  const populatedAt = round + 1;
+  send({ type: 'phase', phase: 'populated', detail: { blocks: reports.reduce((n, r) => n + r.length, 0) } });
+  await roundAnswered(populatedAt + 1);
+  send({ type: 'phase', phase: 'settled', detail: { round } });
+  process.on('disconnect', () => {
+    clearInterval(timer);
+    client.close();
+    process.exit(0);
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`heartbeat simulator failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
