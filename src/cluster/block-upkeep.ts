@@ -170,12 +170,15 @@ export class BlockUpkeep {
       }
       if (liveness !== 'dead') {
         this.deadHandled.delete(id);
-      } else if (!safe && !this.deadHandled.has(id)) {
-        this.deadHandled.add(id);
-        for (const blockId of reader.blocksHeldBy(id)) this.suspects.add(blockId);
-        // A dead server never confirms deletions; if it comes back, its report shows what to delete again.
-        for (const blockId of reader.gcOf(id, Number.MAX_SAFE_INTEGER)) this.batch.add('gcDone', [blockId, id]);
-        this.deps.logger.warn('DataServer dead', { id, silentMs: now - (this.tracker.get(id)?.lastHeartbeatMs ?? this.tracker.since) });
+      } else if (!safe) {
+        if (!this.deadHandled.has(id)) {
+          this.deadHandled.add(id);
+          for (const blockId of reader.blocksHeldBy(id)) this.suspects.add(blockId);
+          this.deps.logger.warn('DataServer dead', { id, silentMs: now - (this.tracker.get(id)?.lastHeartbeatMs ?? this.tracker.since) });
+        }
+        // A dead server never confirms deletions (including those of the replicas taken off it
+        // after their repair); if it comes back, its block report shows what to delete again.
+        for (const blockId of reader.gcOf(id, settings.maxDeletesPerHeartbeat)) this.batch.add('gcDone', [blockId, id]);
       }
     }
     for (const [, source, target] of this.batch.pendingRepairs()) {

@@ -48,6 +48,8 @@ export function reconcileHeartbeat(ctx: ReconcileContext, report: DataServerRepo
   for (const repair of reader.repairsTo(id)) {
     if (tracker.holds(id, repair.blockId)) {
       batch.add('repairDone', [repair.blockId, id]);
+      // Looked at again once the copy is in the map: a dead holder it replaced can go then.
+      suspects.add(repair.blockId);
       ctx.sentAt.delete(`${id}/COPY_BLOCK/${repair.blockId}`);
     } else if (due(ctx, id, 'COPY_BLOCK', repair.blockId)) {
       const source = reader.addressOf(repair.source);

@@ -41,7 +41,12 @@ export async function getBlockLocations(node: MetaNode, routing: CallRouting, re
   routing.requireLeader();
   const replication = 'kind' in found ? node.settings.defaultReplication : found.record.r;
   const placed = placeBlocks(node.upkeep.placementCandidates(), blocksFor(size), replication, node.wallClockMs() + placementDraws++);
-  if (!placed.ok) throw new ServiceError(status.RESOURCE_EXHAUSTED, placed.message);
+  if (!placed.ok) {
+    // A new leader has not heard from every DataServer yet: that passes within a heartbeat, so
+    // the client should retry (UNAVAILABLE) rather than give up (RESOURCE_EXHAUSTED).
+    if (node.upkeep.status().safeMode) throw new ServiceError(status.UNAVAILABLE, `${placed.message} yet: this leader is still hearing from the DataServers; retry shortly`);
+    throw new ServiceError(status.RESOURCE_EXHAUSTED, placed.message);
+  }
   node.upkeep.notePlaced(placed.placements);
   const result = await propose(node, routing, {
     op: 'allocate',

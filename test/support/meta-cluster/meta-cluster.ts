@@ -9,6 +9,7 @@ import { silentLogger, type Config, type Logger } from '../../../src/raft';
 import { startMetaNode, type RunningMetaNode } from '../../../src/cli/meta-node-assembly';
 import { StaticMemberDirectory } from '../../../src/server/members';
 import { MetaClient } from './meta-client';
+import type { UpkeepSettings } from '../../../src/cluster/upkeep-settings';
 
 /** Fast timeouts: elections settle in a few hundred ms on loopback. */
 export const TEST_RAFT: Partial<Config> = { heartbeatTimeoutMs: 300, electionTimeoutMs: 300, leaderLeaseTimeoutMs: 150 };
@@ -19,6 +20,8 @@ export interface MetaClusterOptions {
   readonly logger?: Logger;
   readonly defaultReplication?: number;
   readonly purgeBatch?: number;
+  /** DataServer liveness, repair and deletion knobs (tests shorten them). */
+  readonly upkeep?: Partial<UpkeepSettings>;
 }
 
 export class MetaCluster {
@@ -46,6 +49,7 @@ export class MetaCluster {
           members,
           logger: options.logger ?? silentLogger,
           raft: { ...TEST_RAFT, ...options.raft },
+          ...(options.upkeep === undefined ? {} : { upkeep: options.upkeep }),
           settings: { defaultReplication: options.defaultReplication ?? 3, purgeBatch: options.purgeBatch ?? 1_000 },
         });
         members.set(id, node.grpc.address);
