@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 
   const cluster = await MetaProcessCluster.start({ size: 3, baseDir: values.dir, verbose: false }, (c) => openClusters.add(c));
   const sim = fork(join(__dirname, 'support/heartbeat-simulator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  openClusters.add({ close: async () => void sim.kill('SIGKILL') });
+  openClusters.add({ close: () => Promise.resolve(void sim.kill('SIGKILL')) });
   const inbox: SimMessage[] = [];
   let wake: (() => void) | undefined;
   sim.on('message', (m: SimMessage) => {

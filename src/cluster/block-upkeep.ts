@@ -17,7 +17,7 @@ import type { MetaResult } from '../meta/results';
 import type { Command } from '../generated/dfs_project/Command';
 import { DataServerTracker, type DataServerReport } from './dataserver-tracker';
 import type { PlacementCandidate } from './placement';
-import { reconcileHeartbeat } from './report-reconciler';
+import { mergeWithHeld, reconcileHeartbeat } from './report-reconciler';
 import { planRepairs } from './repair-planner';
 import { UpkeepBatch } from './upkeep-batch';
 import type { UpkeepSettings } from './upkeep-settings';
@@ -59,6 +59,7 @@ export class BlockUpkeep {
   private flushAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private proposals = 0;
+  private lastFullCheck = 0;
   private readonly listeners = new Set<() => void>();
   /** Resolved when the items now in the batch have been proposed (or given up). */
   private waiters: (() => void)[] = [];
@@ -185,6 +186,10 @@ export class BlockUpkeep {
       bump(source);
       bump(target);
     }
+    if (!safe && now - this.lastFullCheck >= settings.fullCheckMs) {
+      this.lastFullCheck = now;
+      for (const s of this.tracker.live()) mergeWithHeld(reader.blocksHeldBy(s.id), s.blocks, (blockId) => this.suspects.add(blockId), () => {});
+    }
     if (!safe && this.suspects.size > 0) {
       const taken: number[] = [];
       for (const blockId of this.suspects) {
@@ -228,6 +233,7 @@ export class BlockUpkeep {
     this.deadHandled = new Set();
     this.compareAgain = new Set();
     this.placedSinceHeartbeat = new Map();
+    this.lastFullCheck = this.deps.clock.now();
     if (!leader) return;
     // Plan only from a state that includes everything committed before this leadership.
     void (async () => {

@@ -73,7 +73,7 @@ export function reconcileHeartbeat(ctx: ReconcileContext, report: DataServerRepo
  * Walks `held` (ascending block ids the block map places on a server) against `reported`
  * (ascending): calls onlyHeld for ids only in `held`, onlyReported for ids only in `reported`.
  */
-function mergeWithHeld(held: Iterable<number>, reported: ArrayLike<number>, onlyHeld: (blockId: number) => void, onlyReported: (blockId: number) => void): void {
+export function mergeWithHeld(held: Iterable<number>, reported: ArrayLike<number>, onlyHeld: (blockId: number) => void, onlyReported: (blockId: number) => void): void {
   let j = 0;
   for (const blockId of held) {
     while (j < reported.length && reported[j]! < blockId) onlyReported(reported[j++]!);

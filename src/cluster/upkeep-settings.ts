@@ -28,6 +28,11 @@ export interface UpkeepSettings {
   readonly reportGraceMs: number;
   /** Blocks examined per tick. */
   readonly checksPerTick: number;
+  /**
+   * How often every live server's latest report is compared whole with the block map (the
+   * FSCK): a safety net under the event-driven checks, at O(replicas) cost per round.
+   */
+  readonly fullCheckMs: number;
 }
 
 export const DEFAULT_UPKEEP: UpkeepSettings = {
@@ -42,4 +47,5 @@ export const DEFAULT_UPKEEP: UpkeepSettings = {
   abandonAfterMs: 60 * 60_000,
   reportGraceMs: 15_000,
   checksPerTick: 20_000,
+  fullCheckMs: 60_000,
 };

@@ -20,6 +20,7 @@ export const FAST_UPKEEP: Partial<UpkeepSettings> = {
   resendAfterMs: 1_000,
   reportGraceMs: 300,
   repairTimeoutMs: 30_000,
+  fullCheckMs: 2_000,
 };
 export const HEARTBEAT_MS = 200;
 
@@ -76,10 +77,20 @@ export class DfsCluster {
       if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
       const servers = this.running();
       if (servers.length === 0) throw new Error(`no DataServer runs while waiting for: ${what}`);
-      // The next heartbeat attempt of any running server, answered or not.
-      await Promise.race(
-        servers.flatMap((d) => ['heartbeat', 'heartbeat-failed'].map((event) => new Promise<void>((resolve) => d.events.once(event as 'heartbeat', () => resolve())))),
-      );
+      // The next heartbeat attempt of any running server, answered or not (listeners removed after).
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          for (const d of servers) {
+            d.events.off('heartbeat', done);
+            d.events.off('heartbeat-failed', done);
+          }
+          resolve();
+        };
+        for (const d of servers) {
+          d.events.on('heartbeat', done);
+          d.events.on('heartbeat-failed', done);
+        }
+      });
     }
   }
 
