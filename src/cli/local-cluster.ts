@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * The embedded default: a whole MetaServer cluster of N nodes in this one process, on loopback,
- * for trying minfs on one machine without any configuration. Node i serves gRPC on BASE+i-1
- * (9090, 9091, 9092 by default, where the easyClient and DataServers look) and Raft on
- * BASE+100+i-1, all inside the 8000-9999 range. Data lives in DIR/meta-i; a restart keeps it
- * (bootstrap happens only on a node without state). Ctrl-C stops every node cleanly.
+ * The embedded default: a whole minfs cluster in this one process, on loopback, for trying it on
+ * one machine without any configuration: N MetaServers (gRPC on BASE+i-1: 9090, 9091, 9092 by
+ * default, where the easyClient and DataServers look; Raft on BASE+100+i-1) and D reference
+ * DataServers (8001.. as the original's dataServer-N), all inside the 8000-9999 range. MetaServer
+ * data lives in DIR/meta-i, blocks in DATA_DIR/ds-j; a restart keeps both (bootstrap happens only
+ * on a node without state). Ctrl-C stops everything cleanly.
  */
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { DataServer } from '../dataserver';
 import { StaticMemberDirectory } from '../server/members';
 import { startMetaNode, type RunningMetaNode } from './meta-node-assembly';
 import { createLogger } from './winston-logger';
@@ -21,9 +23,26 @@ async function main(): Promise<void> {
     .option('--host <host>', 'address to bind and advertise', '127.0.0.1')
     .option('--data-dir <dir>', 'where the nodes keep their data', 'workpublish/metaServer/data')
     .option('--replication <n>', 'replication factor of new files', '3')
+    .option('--dataservers <n>', 'number of reference DataServers (0: none)', '4')
+    .option('--dataserver-base-port <port>', 'port of the first DataServer', '8001')
+    .option('--dataserver-dir <dir>', 'where the DataServers keep their blocks', 'workpublish/dataServer/data')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
     .parse()
-    .opts<{ nodes: string; basePort: string; host: string; dataDir: string; replication: string; logLevel: string }>();
+    .opts<{
+      nodes: string;
+      basePort: string;
+      host: string;
+      dataDir: string;
+      replication: string;
+      dataservers: string;
+      dataserverBasePort: string;
+      dataserverDir: string;
+      logLevel: string;
+    }>();
+  const dataServerCount = Number(opts.dataservers);
+  const dataServerBase = Number(opts.dataserverBasePort);
+  if (!Number.isInteger(dataServerCount) || dataServerCount < 0 || dataServerCount > 64) throw new Error(`--dataservers must be 0..64, got ${opts.dataservers}`);
+  if (!Number.isInteger(dataServerBase) || dataServerBase < 1 || dataServerBase + dataServerCount > 65535) throw new Error(`--dataserver-base-port ${opts.dataserverBasePort} is not usable`);
   const count = Number(opts.nodes);
   const base = Number(opts.basePort);
   const replication = Number(opts.replication);
@@ -56,14 +75,32 @@ async function main(): Promise<void> {
   }
   // Ready means a leader is elected: clients calling before that would only get UNAVAILABLE.
   const leaderId = await firstLeader(nodes);
-  logger.info('local MetaServer cluster running; Ctrl-C stops it', {
+  const dataServers: DataServer[] = [];
+  for (let j = 0; j < dataServerCount; j++) {
+    const id = `dataServer-${j + 1}`;
+    const server = new DataServer({
+      id,
+      dataDir: join(opts.dataserverDir, id),
+      listenAddress: `${opts.host}:${dataServerBase + j}`,
+      metaServers: nodes.map((n) => n.grpc.address),
+      logger,
+    });
+    await server.start();
+    dataServers.push(server);
+  }
+  // Files can be written once the leader has heard from enough DataServers.
+  await Promise.all(dataServers.map((d) => d.waitFor('heartbeat')));
+  logger.info('local minfs cluster running; Ctrl-C stops it', {
     leader: leaderId,
     grpc: nodes.map((n) => n.grpc.address),
     raft: nodes.map((n) => n.raftAddress),
+    dataServers: dataServers.map((d) => d.address),
     dataDir: opts.dataDir,
+    blocksDir: opts.dataserverDir,
   });
   const stop = async (signal: string): Promise<void> => {
     logger.info('stopping', { signal });
+    await Promise.allSettled(dataServers.map((d) => d.stop()));
     await Promise.allSettled(nodes.map((n) => n.stop()));
     process.exit(0);
   };
