@@ -189,6 +189,8 @@ export class BlockUpkeep {
     if (!safe && now - this.lastFullCheck >= settings.fullCheckMs) {
       this.lastFullCheck = now;
       for (const s of this.tracker.live()) mergeWithHeld(reader.blocksHeldBy(s.id), s.blocks, (blockId) => this.suspects.add(blockId), () => {});
+      // Blocks the map still places on dead servers (a repair finished, its dead holder not yet dropped).
+      for (const id of registry.keys()) if (this.tracker.liveness(id) === 'dead') for (const blockId of reader.blocksHeldBy(id)) this.suspects.add(blockId);
     }
     if (!safe && this.suspects.size > 0) {
       const taken: number[] = [];

@@ -40,7 +40,10 @@ export function planRepairs(ctx: PlanContext, suspects: Iterable<number>): PlanO
   /** Index = number of good replicas: the most endangered are repaired first. */
   const byGood: Endangered[][] = [];
   for (const blockId of suspects) {
-    if (reader.repairTarget(blockId) !== undefined) continue; // a copy is already under way
+    if (reader.repairTarget(blockId) !== undefined) {
+      retry.push(blockId); // a copy is under way: look again once it is confirmed or given up
+      continue;
+    }
     const mapped = reader.mappedBlock(blockId);
     if (mapped === undefined || reader.isWriting(mapped.inode)) continue; // deleted, or still being written
     const file = reader.inode(mapped.inode);

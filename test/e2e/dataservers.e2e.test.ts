@@ -17,14 +17,16 @@ import { DfsCluster } from '../support/dfs-cluster/dfs-cluster';
 const KiB = 1024;
 const MiB = 1024 * KiB;
 let cluster: DfsCluster;
+let started = false;
 let work: string;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'dfs-e2e-'));
   cluster = await DfsCluster.start();
+  started = true;
 });
 after(async () => {
-  await cluster.stop();
+  if (started) await cluster.stop();
   rmSync(work, { recursive: true, force: true });
 });
 

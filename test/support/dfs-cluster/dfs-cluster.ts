@@ -42,14 +42,19 @@ export class DfsCluster {
         new DataServer({ id: `ds-${i}`, dataDir: join(dir, `ds-${i}`), metaServers: metaAddresses, heartbeatIntervalMs: HEARTBEAT_MS, capacityBytes: 64 * 1024 ** 3 }),
       );
     }
-    await Promise.all(dataServers.map((d) => d.start()));
     const client = new MinfsClient({ metaAddresses });
     const cluster = new DfsCluster(dir, meta, dataServers, client);
-    // Placement needs every server registered and live on the leader.
-    await cluster.eventually('every DataServer registered', async () => {
-      const leader = await meta.leader();
-      return leader.node.upkeep.placementCandidates().length === dataServers.length;
-    });
+    try {
+      await Promise.all(dataServers.map((d) => d.start()));
+      // Placement needs every server registered and live on the leader.
+      await cluster.eventually('every DataServer registered', async () => {
+        const leader = await meta.leader();
+        return leader.node.upkeep.placementCandidates().length === dataServers.length;
+      });
+    } catch (error: unknown) {
+      await cluster.stop();
+      throw error;
+    }
     return cluster;
   }
 
@@ -74,24 +79,37 @@ export class DfsCluster {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (await condition()) return;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}; ${await this.describe()}`);
       const servers = this.running();
       if (servers.length === 0) throw new Error(`no DataServer runs while waiting for: ${what}`);
       // The next heartbeat attempt of any running server, answered or not (listeners removed after).
+      // A timer bounds the wait too, so a DataServer that went quiet fails the test rather than hangs it.
       await new Promise<void>((resolve) => {
         const done = (): void => {
+          clearTimeout(timer);
           for (const d of servers) {
             d.events.off('heartbeat', done);
             d.events.off('heartbeat-failed', done);
           }
           resolve();
         };
+        const timer = setTimeout(done, Math.max(0, deadline - Date.now()) + 1);
         for (const d of servers) {
           d.events.on('heartbeat', done);
           d.events.on('heartbeat-failed', done);
         }
       });
     }
+  }
+
+  /** The leader's view, for a failure message. */
+  async describe(): Promise<string> {
+    const leader = this.meta.nodes.find((n) => n.node.raft.state() === 'leader');
+    if (leader === undefined) return 'no leader';
+    const { upkeep, reader } = leader.node;
+    const servers = upkeep.tracker.all().map((s) => `${s.id}:${s.liveness}:${s.blocks.length}:${[...reader.blocksHeldBy(s.id)].length}`);
+    const repairs = [...reader.registry().keys()].flatMap((id) => reader.repairsTo(id).map((r) => `${r.source}->${id}:${r.blockId}`));
+    return `leader ${leader.node.settings.nodeId} ${JSON.stringify(upkeep.status())} ${JSON.stringify(reader.upkeepCounts())} servers(id:liveness:reported:mapped) ${servers.join(' ')} repairs ${repairs.slice(0, 20).join(' ')}`;
   }
 
   /** Every block id on every running DataServer's disk, with its holder. */

@@ -71,7 +71,12 @@ export class MetaCluster {
     for (;;) {
       const current = this.nodes.find((n) => n.node.raft.state() === 'leader');
       if (current !== undefined) {
-        await current.node.raft.barrier();
+        try {
+          await current.node.raft.barrier();
+        } catch {
+          // Leadership moved while the barrier was in flight (a loaded machine): look again.
+          continue;
+        }
         if (current.node.raft.state() === 'leader') return current;
         continue;
       }
