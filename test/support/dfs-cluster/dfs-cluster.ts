@@ -79,7 +79,7 @@ export class DfsCluster {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (await condition()) return;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}; ${await this.describe()}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}; ${this.describe()}`);
       const servers = this.running();
       if (servers.length === 0) throw new Error(`no DataServer runs while waiting for: ${what}`);
       // The next heartbeat attempt of any running server, answered or not (listeners removed after).
@@ -103,7 +103,7 @@ export class DfsCluster {
   }
 
   /** The leader's view, for a failure message. */
-  async describe(): Promise<string> {
+  describe(): string {
     const leader = this.meta.nodes.find((n) => n.node.raft.state() === 'leader');
     if (leader === undefined) return 'no leader';
     const { upkeep, reader } = leader.node;
