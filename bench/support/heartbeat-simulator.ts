@@ -28,9 +28,22 @@ interface Start {
 type FromParent = Start | { readonly type: 'pause'; readonly paused: boolean } | { readonly type: 'measure' } | { readonly type: 'report' };
 
 const BLOCK = 4 * 1024 * 1024;
-/** Blocks per allocated file: one log entry each (about 10,000 x 3 placements). */
-const BLOCKS_PER_FILE = 10_000;
+/** Blocks per allocated file: one log entry each (2,000 x 3 placements). */
+const BLOCKS_PER_FILE = 2_000;
 const GiB = 1024 ** 3;
+
+/** Retries a call the cluster could not answer (an election under the load): a bench must not die of one. */
+async function retried<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error: unknown) {
+      if (attempt >= 20) throw error;
+      process.stderr.write(`# simulator: retrying after ${String(error)}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
 
 function send(message: object): void {
   process.send?.(message);
@@ -113,10 +126,11 @@ async function main(): Promise<void> {
   for (let f = 0; remaining > 0; f++) {
     const count = Math.min(BLOCKS_PER_FILE, remaining);
     remaining -= count;
+    // A retry after an election reuses the request id: the allocation happens at most once.
     const path = `/sim/f${f}`;
-    const placed = await client.call('GetBlockLocations', { path, size: count * BLOCK }, new grpc.Metadata(), 120_000);
+    const placed = await retried(() => client.call('GetBlockLocations', { path, size: count * BLOCK, request_id: `alloc-${f}` }, new grpc.Metadata(), 120_000));
     for (const b of placed.block_locations) for (const address of b.locations) reports[byAddress.get(address)!]!.push(Number(b.block_id));
-    await client.call('FinalizeWrite', { path, inode: placed.inode, size: count * BLOCK, md5: '' });
+    await retried(() => client.call('FinalizeWrite', { path, inode: placed.inode, size: count * BLOCK, md5: '', request_id: `final-${f}` }));
   }
   for (const r of reports) r.sort((a, b) => a - b);
   const populatedAt = round + 1;

@@ -85,6 +85,15 @@ export class BlockUpkeep {
     while (this.flushing !== undefined) await this.flushing;
   }
 
+  /** Resolves once everything decided so far has been proposed and applied (tests, shutdown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.flushing !== undefined) await this.flushing;
+      else if (this.batch.size > 0 && this.deps.raft.state() === 'leader') this.scheduleFlush();
+      else return;
+    }
+  }
+
   /** Called after each upkeep command is applied (tests wait on it instead of sleeping). */
   onProposal(listener: () => void): () => void {
     this.listeners.add(listener);

@@ -1,0 +1,175 @@
+/**
+ * The leader's DataServer upkeep on a manual clock: registration, a dead server's blocks copied
+ * and confirmed, the dead holder dropped, orphans deleted and confirmed, commands re-sent only
+ * after resendAfterMs, safe mode after a new leadership, and abandoned writes. One MetaServer
+ * (a lone Raft leader on LMDB); heartbeats are handed to BlockUpkeep directly.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { silentLogger } from '../../src/raft';
+import { ManualClock } from '../../src/raft/inmem';
+import { BlockUpkeep } from '../../src/cluster/block-upkeep';
+import { sortedBlockIds, type DataServerReport } from '../../src/cluster/dataserver-tracker';
+import { DEFAULT_UPKEEP, type UpkeepSettings } from '../../src/cluster/upkeep-settings';
+import { encodeCommand, type MetaCommand } from '../../src/meta/commands';
+import type { Command } from '../../src/generated/dfs_project/Command';
+import { loneMetaNode, type LoneMetaNode } from '../support/meta-cluster/lone-meta-node';
+
+const MiB = 1024 * 1024;
+const SETTINGS: UpkeepSettings = { ...DEFAULT_UPKEEP, staleAfterMs: 1_000, deadAfterMs: 3_000, safeModeGraceMs: 2_000, resendAfterMs: 500, reportGraceMs: 0, abandonAfterMs: 10_000 };
+
+interface Fixture {
+  readonly lone: LoneMetaNode;
+  readonly clock: ManualClock;
+  upkeep: BlockUpkeep;
+  wall: number;
+}
+
+async function withUpkeep(body: (f: Fixture) => Promise<void>): Promise<void> {
+  const lone = await loneMetaNode();
+  const clock = new ManualClock(0);
+  const fixture: Fixture = { lone, clock, wall: 1_800_000_000_000, upkeep: undefined as unknown as BlockUpkeep };
+  const upkeep = new BlockUpkeep({
+    raft: lone.node.raft,
+    reader: lone.node.reader,
+    settled: () => lone.node.fsm.settled(),
+    clock,
+    wallClockMs: () => fixture.wall,
+    logger: silentLogger,
+    settings: SETTINGS,
+  });
+  fixture.upkeep = upkeep;
+  try {
+    while (!upkeep.status().ready) await nextTurn(); // its own barrier after taking the leadership
+    await body(fixture);
+  } finally {
+    await fixture.upkeep.stop();
+    await lone.close();
+  }
+}
+
+const report = (n: number, blocks: number[] = [], freeGiB = 100): DataServerReport => ({
+  id: `ds-${n}`,
+  address: `127.0.0.1:${8000 + n}`,
+  blockCount: blocks.length,
+  freeBytes: freeGiB * 1024 ** 3,
+  capacityBytes: 1024 ** 4,
+  blocks: sortedBlockIds(blocks),
+});
+
+async function beat(f: Fixture, r: DataServerReport): Promise<Command[]> {
+  const { commands, registered } = f.upkeep.heartbeat(r);
+  if (registered !== undefined) await registered;
+  await f.upkeep.idle();
+  return commands;
+}
+
+async function tick(f: Fixture): Promise<void> {
+  f.upkeep.tick();
+  await f.upkeep.idle();
+}
+
+async function propose(f: Fixture, command: MetaCommand): Promise<void> {
+  const result = await f.lone.node.raft.apply(encodeCommand(command));
+  assert.ok(result.ok, JSON.stringify(result));
+  await f.lone.node.fsm.settled();
+}
+
+/** A finalized one-block file on ds-1..ds-3; returns its block id. */
+async function oneBlockFile(f: Fixture, path: string): Promise<number> {
+  await propose(f, { op: 'allocate', path, size: MiB, placements: [['ds-1', 'ds-2', 'ds-3']], create: true, replication: 3, at: f.wall - 60_000 });
+  const found = f.lone.node.reader.stat(path);
+  assert.ok(!('kind' in found));
+  await propose(f, { op: 'finalize', path, inode: found.inode, size: MiB, md5: '', at: f.wall - 60_000 });
+  return f.lone.node.reader.blocks(found)[0]!.blockId;
+}
+
+test('a dead server: the block is copied to the emptiest live server, confirmed by its report, and the dead holder dropped', async () => {
+  await withUpkeep(async (f) => {
+    const { reader } = f.lone.node;
+    for (let n = 1; n <= 4; n++) await beat(f, report(n, [], n === 4 ? 500 : 100));
+    assert.equal(reader.addressOf('ds-4'), '127.0.0.1:8004', 'registered through the log');
+    const block = await oneBlockFile(f, '/f');
+    for (let n = 1; n <= 3; n++) await beat(f, report(n, [block]));
+    await tick(f);
+    assert.equal(reader.repairTarget(block), undefined, 'healthy: nothing to do');
+    // ds-1 falls silent; the others keep heartbeating.
+    f.clock.advance(3_001);
+    for (const n of [2, 3, 4]) await beat(f, report(n, n === 4 ? [] : [block], n === 4 ? 500 : 100));
+    await tick(f);
+    assert.equal(reader.repairTarget(block), 'ds-4');
+    const commands = await beat(f, report(4, [], 500));
+    assert.deepEqual(commands, [{ action: 'COPY_BLOCK', block_id: block, targets: [reader.repairsTo('ds-4')[0]!.source === 'ds-2' ? '127.0.0.1:8002' : '127.0.0.1:8003'] }]);
+    assert.deepEqual(await beat(f, report(4, [], 500)), [], 'not re-sent before resendAfterMs');
+    f.clock.advance(501);
+    for (const n of [2, 3]) await beat(f, report(n, [block]));
+    assert.equal((await beat(f, report(4, [], 500))).length, 1, 're-sent after resendAfterMs');
+    await beat(f, report(4, [block], 500));
+    assert.deepEqual(reader.mappedBlock(block)?.holders, ['ds-1', 'ds-2', 'ds-3', 'ds-4'], 'the copy joins once the report shows it');
+    await tick(f);
+    assert.deepEqual(reader.mappedBlock(block)?.holders, ['ds-2', 'ds-3', 'ds-4'], 'the dead holder is dropped');
+    await tick(f);
+    assert.deepEqual(reader.gcOf('ds-1', 10), [], "the dead holder's deletion is confirmed (it never can)");
+  });
+});
+
+test('an orphan in a report is deleted: DELETE_BLOCK until the report no longer lists it', async () => {
+  await withUpkeep(async (f) => {
+    const { reader } = f.lone.node;
+    for (let n = 1; n <= 3; n++) await beat(f, report(n));
+    await beat(f, report(1, [424_242]));
+    assert.deepEqual(reader.gcOf('ds-1', 10), [424_242]);
+    assert.deepEqual(await beat(f, report(1, [424_242])), [{ action: 'DELETE_BLOCK', block_id: 424_242, targets: [] }]);
+    await beat(f, report(1, []));
+    assert.deepEqual(reader.gcOf('ds-1', 10), []);
+    assert.equal(reader.upkeepCounts().gcBlocks, 0);
+  });
+});
+
+test('safe mode: a new leadership plans no repair until every registered server was heard from or the grace passed', async () => {
+  await withUpkeep(async (f) => {
+    const { reader } = f.lone.node;
+    for (let n = 1; n <= 4; n++) await beat(f, report(n));
+    const block = await oneBlockFile(f, '/g');
+    // A new leader's upkeep: the replicated state as it is, the in-memory view empty.
+    await f.upkeep.stop();
+    f.upkeep = new BlockUpkeep({
+      raft: f.lone.node.raft,
+      reader,
+      settled: () => f.lone.node.fsm.settled(),
+      clock: f.clock,
+      wallClockMs: () => f.wall,
+      logger: silentLogger,
+      settings: SETTINGS,
+    });
+    while (!f.upkeep.status().ready) await nextTurn();
+    for (const n of [2, 3, 4]) await beat(f, report(n, n === 4 ? [] : [block]));
+    assert.equal(f.upkeep.status().safeMode, true, 'ds-1 has not been heard from');
+    f.clock.advance(1_999);
+    for (const n of [2, 3, 4]) await beat(f, report(n, n === 4 ? [] : [block]));
+    await tick(f);
+    assert.equal(reader.repairTarget(block), undefined, 'no repair in safe mode');
+    f.clock.advance(1_002); // grace over; ds-1 silent 3,001 ms since the leadership began: dead
+    for (const n of [2, 3, 4]) await beat(f, report(n, n === 4 ? [] : [block]));
+    assert.equal(f.upkeep.status().safeMode, false);
+    await tick(f);
+    assert.equal(reader.repairTarget(block), 'ds-4');
+  });
+});
+
+test('an abandoned write is removed after abandonAfterMs; a finalized one stays', async () => {
+  await withUpkeep(async (f) => {
+    const { reader } = f.lone.node;
+    await propose(f, { op: 'allocate', path: '/w', size: MiB, placements: [['ds-1']], create: true, replication: 1, at: f.wall });
+    await oneBlockFile(f, '/done');
+    f.wall += 10_000;
+    await tick(f);
+    assert.ok(!('kind' in reader.stat('/w')), 'not yet');
+    f.wall += 1;
+    await tick(f);
+    assert.ok('kind' in reader.stat('/w'), 'removed');
+    assert.ok(!('kind' in reader.stat('/done')));
+    assert.equal(reader.gcOf('ds-1', 10).length, 1, 'its block is queued for deletion');
+  });
+});
