@@ -7,7 +7,8 @@
  * so no more than a few chunks are ever in memory.
  */
 import { once } from 'node:events';
-import { status, type ClientWritableStream } from '@grpc/grpc-js';
+import { Metadata, status, type ClientWritableStream } from '@grpc/grpc-js';
+import { END_MARKER_HEADER, END_MARKER_VALUE } from '../wire/end-marker';
 import type { DataServerServiceClient } from '../generated/dfs_project/DataServerService';
 import type { WriteBlockRequest } from '../generated/dfs_project/WriteBlockRequest';
 import { MinfsError, toMinfsError } from './errors';
@@ -28,7 +29,11 @@ export async function writeBlock(
   let call: ClientWritableStream<WriteBlockRequest> | undefined;
   let settled = false;
   const answer = new Promise<void>((resolve, reject) => {
-    call = client.WriteBlock({ deadline }, (error, response) => {
+    // The end marker (as DataServers use between themselves): a block counts as whole only when it
+    // ends with an empty chunk, so a write cut short by a cancel is never stored as complete.
+    const metadata = new Metadata();
+    metadata.set(END_MARKER_HEADER, END_MARKER_VALUE);
+    call = client.WriteBlock(metadata, { deadline }, (error, response) => {
       settled = true;
       if (error !== null) reject(toMinfsError(error, `writing ${where}`));
       else if (response?.success !== true)
@@ -47,6 +52,7 @@ export async function writeBlock(
       if (settled) return;
       await send({ chunk_data: chunk });
     }
+    await send({ chunk_data: Buffer.alloc(0) });
     stream.end();
   };
   try {

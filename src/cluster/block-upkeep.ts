@@ -22,6 +22,9 @@ import { planRepairs } from './repair-planner';
 import { UpkeepBatch } from './upkeep-batch';
 import type { UpkeepSettings } from './upkeep-settings';
 
+/** How often a heartbeat in safe mode re-checks whether every registered server has been heard from. */
+const SAFE_MODE_RECHECK_MS = 100;
+
 export interface BlockUpkeepDeps {
   readonly raft: Raft<MetaResult>;
   readonly reader: NamespaceReader;
@@ -60,6 +63,8 @@ export class BlockUpkeep {
   private timer: NodeJS.Timeout | undefined;
   private proposals = 0;
   private lastFullCheck = 0;
+  private safeModeOver = false;
+  private safeModeCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<() => void>();
   /** Resolved when the items now in the batch have been proposed (or given up). */
   private waiters: (() => void)[] = [];
@@ -226,9 +231,22 @@ export class BlockUpkeep {
     this.scheduleFlush();
   }
 
-  private safeMode(registry = this.deps.reader.registry()): boolean {
-    if (this.deps.clock.now() - this.tracker.since >= this.deps.settings.safeModeGraceMs) return false;
-    for (const id of registry.keys()) if (!this.tracker.heard(id)) return true;
+  /**
+   * Safe mode ends for good (in this leadership) once the grace period passed or every registered
+   * server was heard from; until then heartbeats re-check the registry at most every
+   * SAFE_MODE_RECHECK_MS (a heartbeat must not scan 1,000 registrations each time).
+   */
+  private safeMode(registry?: Map<string, string>): boolean {
+    if (this.safeModeOver) return false;
+    const now = this.deps.clock.now();
+    if (now - this.tracker.since >= this.deps.settings.safeModeGraceMs) {
+      this.safeModeOver = true;
+      return false;
+    }
+    if (registry === undefined && now - this.safeModeCheckedAt < SAFE_MODE_RECHECK_MS) return true;
+    this.safeModeCheckedAt = now;
+    for (const id of (registry ?? this.deps.reader.registry()).keys()) if (!this.tracker.heard(id)) return true;
+    this.safeModeOver = true;
     return false;
   }
 
@@ -245,6 +263,8 @@ export class BlockUpkeep {
     this.compareAgain = new Set();
     this.placedSinceHeartbeat = new Map();
     this.lastFullCheck = this.deps.clock.now();
+    this.safeModeOver = false;
+    this.safeModeCheckedAt = Number.NEGATIVE_INFINITY;
     if (!leader) return;
     // Plan only from a state that includes everything committed before this leadership.
     void (async () => {

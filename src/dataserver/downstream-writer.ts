@@ -21,8 +21,8 @@ export const PIPELINE_HOP_HEADER = 'x-minfs-pipeline-hop';
  * block. With the marker, a replica commits only a block its upstream declared complete. An empty
  * chunk is a no-op for a DataServer that does not know the header (the original one appends nothing).
  */
-export const END_MARKER_HEADER = 'x-minfs-end-marker';
-export const END_MARKER_VALUE = 'empty-chunk';
+export { END_MARKER_HEADER, END_MARKER_VALUE } from '../wire/end-marker';
+import { END_MARKER_HEADER, END_MARKER_VALUE } from '../wire/end-marker';
 
 /** The downstream replica failed; `address` names it (its own message may name one further down). */
 export class DownstreamFailure extends Error {

@@ -3,7 +3,6 @@ import type { GetClusterInfoResponse } from '../generated/dfs_project/GetCluster
 import type { GetLeaderResponse } from '../generated/dfs_project/GetLeaderResponse';
 import type { GetReplicationInfoRequest__Output } from '../generated/dfs_project/GetReplicationInfoRequest';
 import type { GetReplicationInfoResponse } from '../generated/dfs_project/GetReplicationInfoResponse';
-import type { HeartbeatRequest__Output } from '../generated/dfs_project/HeartbeatRequest';
 import type { HeartbeatResponse } from '../generated/dfs_project/HeartbeatResponse';
 import type { MetaServerMsg } from '../generated/dfs_project/MetaServerMsg';
 import type { ReplicationStatus } from '../generated/dfs_project/ReplicationStatus';
@@ -13,9 +12,9 @@ import type { CallRouting } from './call-routing';
 import { statForRead } from './namespace-handlers';
 import type { MetaNode } from './meta-node';
 import { splitHostPort } from './members';
-import { requireCount } from './request-fields';
 import { invalidArgument, refusalError, unavailable } from './service-error';
 import { MAX_DATASERVER_NAME } from '../meta/apply-upkeep';
+import type { DecodedHeartbeat } from './heartbeat-decoder';
 import { sortedBlockIds } from '../cluster/dataserver-tracker';
 import { heavyReads } from './turn-taking';
 
@@ -103,6 +102,12 @@ function replicationOf(node: MetaNode, file: NodeAt): ReplicationStatus & { stat
   return { path: file.path, inode: file.inode, size: file.record.s, expected_replicas: expected, actual_replicas: actual, blocks, status };
 }
 
+/** A decoded uint64 (NaN when it was beyond 2^53). */
+function requireWhole(value: number, field: string): number {
+  if (!Number.isSafeInteger(value)) throw invalidArgument(`${field} is beyond ${Number.MAX_SAFE_INTEGER}`);
+  return value;
+}
+
 /** The largest capacity a heartbeat may claim: 1 EiB (anything above is a broken report). */
 const MAX_CAPACITY_BYTES = 2 ** 60;
 const ADDRESS = /^[^\s]+:(\d{1,5})$/;
@@ -112,7 +117,7 @@ const ADDRESS = /^[^\s]+:(\d{1,5})$/;
  * finds the leader (a heartbeat kept on an ex-leader would be lost to the cluster). The reply
  * carries the DataServer's commands.
  */
-export async function heartbeat(node: MetaNode, request: HeartbeatRequest__Output): Promise<HeartbeatResponse> {
+export async function heartbeat(node: MetaNode, request: DecodedHeartbeat): Promise<HeartbeatResponse> {
   const id = request.dataServer_id;
   const address = request.dataServer_addr;
   if (id === '') throw invalidArgument('dataServer_id is empty');
@@ -121,24 +126,23 @@ export async function heartbeat(node: MetaNode, request: HeartbeatRequest__Outpu
   if (address.length > MAX_DATASERVER_NAME || port === undefined || Number(port) < 1 || Number(port) > 65535) {
     throw invalidArgument(`dataServer_addr ${JSON.stringify(address.slice(0, 80))} is not host:port`);
   }
-  const capacityBytes = requireCount(request.total_capacity, 'total_capacity');
-  const freeBytes = requireCount(request.free_space, 'free_space');
+  const capacityBytes = requireWhole(request.total_capacity, 'total_capacity');
+  const freeBytes = requireWhole(request.free_space, 'free_space');
+  const blockCount = requireWhole(request.block_count, 'block_count');
   if (capacityBytes > MAX_CAPACITY_BYTES) throw invalidArgument(`total_capacity ${capacityBytes} is beyond 1 EiB`);
   if (freeBytes > capacityBytes) throw invalidArgument(`free_space ${freeBytes} exceeds total_capacity ${capacityBytes}`);
-  const ids = new Float64Array(request.block_ids_report.length);
-  request.block_ids_report.forEach((text, i) => {
-    const blockId = requireCount(text, 'block_ids_report entry');
+  for (const blockId of request.block_ids_report) {
+    if (Number.isNaN(blockId)) throw invalidArgument(`block_ids_report names a block id beyond ${Number.MAX_SAFE_INTEGER}`);
     if (blockId === 0) throw invalidArgument('block_ids_report names block 0, which never exists');
-    ids[i] = blockId;
-  });
+  }
   if (node.raft.state() !== 'leader') throw unavailable(`${node.settings.nodeId} is not the leader: send heartbeats to the leader (GetLeader names it)`);
   const { commands, registered } = node.upkeep.heartbeat({
     id,
     address,
-    blockCount: requireCount(request.block_count, 'block_count'),
+    blockCount,
     freeBytes,
     capacityBytes,
-    blocks: sortedBlockIds(ids),
+    blocks: sortedBlockIds(request.block_ids_report),
   });
   if (registered !== undefined) await registered;
   return { commands };

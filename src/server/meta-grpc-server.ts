@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Forwarder } from './forwarder';
 import type { MetaNode } from './meta-node';
-import { metaServiceDefinition, metaServiceHandlers } from './meta-service';
+import { metaServerBinding, metaServiceHandlers } from './meta-service';
 import { TrashPurger } from './trash-purger';
 
 /** Message size limit both ways: a full listing of a large directory is bigger than grpc-js's 4 MiB default. */
@@ -24,7 +24,7 @@ export class MetaGrpcServer {
     const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
     const forwarder = new Forwarder(node.settings.nodeId);
     const purger = new TrashPurger(node);
-    server.addService(metaServiceDefinition(), metaServiceHandlers(node, forwarder, purger));
+    server.addService(metaServerBinding(), metaServiceHandlers(node, forwarder, purger));
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(bindAddress, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );

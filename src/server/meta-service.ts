@@ -13,6 +13,7 @@ import type { Forwarder } from './forwarder';
 import type { MetaNode } from './meta-node';
 import { createNode, deleteNode, getNodeInfo, listDirectory, rename } from './namespace-handlers';
 import { metaProto } from '../wire/proto';
+import { decodeHeartbeatRequest, type DecodedHeartbeat } from './heartbeat-decoder';
 import { ServiceError, toServiceError, unavailable } from './service-error';
 import type { TrashPurger } from './trash-purger';
 
@@ -40,6 +41,16 @@ const WAL_RETIRED = 'SyncWAL is deprecated in Raft mode. Raft handles log replic
 
 export function metaServiceDefinition(): MetaServerServiceDefinition {
   return metaProto().dfs_project.MetaServerService.service;
+}
+
+/**
+ * The definition the server binds: the contract's, except that Heartbeat requests are read by our
+ * own decoder (heartbeat-decoder.ts: block ids straight into a Float64Array). A copy, so clients
+ * and the forwarder in this process keep the generic codec.
+ */
+export function metaServerBinding(): MetaServerServiceDefinition {
+  const definition = metaServiceDefinition();
+  return { ...definition, Heartbeat: { ...definition.Heartbeat, requestDeserialize: decodeHeartbeatRequest } } as unknown as MetaServerServiceDefinition;
 }
 
 export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger: TrashPurger): MetaServerServiceHandlers {
@@ -100,7 +111,8 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
     GetClusterInfo: unary('GetClusterInfo', (r) => getClusterInfo(node, r)),
     GetReplicationInfo: unary('GetReplicationInfo', (r, q) => getReplicationInfo(node, r, q)),
     // Never forwarded: a follower answers UNAVAILABLE so that the DataServer moves to the leader.
-    Heartbeat: unary('Heartbeat', (_r, q) => heartbeat(node, q)),
+    // The request is what metaServerBinding()'s decoder made of the bytes, not the generic object.
+    Heartbeat: unary('Heartbeat', (_r, q) => heartbeat(node, q as unknown as DecodedHeartbeat)),
     GetLeader: unary('GetLeader', () => getLeader(node)),
     Rename: unary('Rename', (r, q) => rename(node, r, q)),
     // Asked by followers only, and answered only by the leader: never forwarded.

@@ -101,7 +101,7 @@ test('bad input is refused before anything is proposed: the log does not grow', 
       [finalizeWrite(node, routing(node), { path: '/f', inode: '0', size: '1', md5: '', request_id: '' }), status.INVALID_ARGUMENT],
       [finalizeWrite(node, routing(node), { path: '/f', inode: '18446744073709551615', size: '1', md5: '', request_id: '' }), status.INVALID_ARGUMENT],
       [listDirectory(node, routing(node), { path: '/', page_size: 1, page_token: 'not base64url!' }), status.INVALID_ARGUMENT],
-      [Promise.resolve().then(() => heartbeat(node, { dataServer_id: '', dataServer_addr: 'a:1', block_count: '0', free_space: '0', block_ids_report: [], total_capacity: '0' })), status.INVALID_ARGUMENT],
+      [Promise.resolve().then(() => heartbeat(node, { dataServer_id: '', dataServer_addr: 'a:1', block_count: 0, free_space: 0, block_ids_report: new Float64Array(0), total_capacity: 0 })), status.INVALID_ARGUMENT],
     ];
     for (const [call, code] of cases) {
       const error = await rejection(call);

@@ -182,6 +182,27 @@ test('GetClusterInfo, GetLeader, GetReplicationInfo, Heartbeat validation', asyn
   assert.equal((await leader.failure('Heartbeat', { dataServer_id: '', dataServer_addr: 'x:1' })).code, status.INVALID_ARGUMENT);
 });
 
+test('Heartbeat bad input is refused with INVALID_ARGUMENT and registers nothing', async () => {
+  const good = heartbeatOf(7);
+  const cases: [string, object, RegExp][] = [
+    ['empty address', { ...good, dataServer_addr: '' }, /not host:port/],
+    ['address without a port', { ...good, dataServer_addr: 'somewhere' }, /not host:port/],
+    ['port out of range', { ...good, dataServer_addr: '127.0.0.1:70000' }, /not host:port/],
+    ['free space above capacity', { ...good, free_space: 2000 * MiB, total_capacity: 1000 * MiB }, /exceeds total_capacity/],
+    ['absurd capacity', { ...good, free_space: 0, total_capacity: '18446744073709551615' }, /total_capacity/],
+    ['block 0 in the report', { ...good, block_ids_report: [0] }, /block 0/],
+    ['id too long', { ...good, dataServer_id: 'd'.repeat(300) }, /longer than 256/],
+  ];
+  for (const [name, request, message] of cases) {
+    const error = await leader.failure('Heartbeat', request as Parameters<MetaClient['call']>[1]);
+    assert.equal(error.code, status.INVALID_ARGUMENT, name);
+    assert.match(error.details, message, name);
+  }
+  const leaderNode = await cluster.leader();
+  assert.equal(leaderNode.node.reader.addressOf('dataServer-7'), undefined, 'nothing registered');
+  assert.equal(leaderNode.node.upkeep.tracker.get('dataServer-7'), undefined, 'nothing tracked');
+});
+
 test('SyncWAL answers OK with success=false; RequestWALSync is UNIMPLEMENTED', async () => {
   const response = await new Promise<{ success: boolean; message: string }>((resolve, reject) => {
     const stream = leader.raw.SyncWAL((error, r) => (error ? reject(error) : resolve(r!)));
