@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   try {
     const leader = await cluster.waitForLeader(30_000);
     const client = new MetaClient(cluster.grpcAddress(leader));
-    sim.send({ type: 'start', meta: cluster.grpcAddress(leader), dataservers, blocks, intervalMs, replication: 3 });
+    sim.send({ type: 'start', meta: [cluster.grpcAddress(leader), ...cluster.grpcAddresses().filter((a) => a !== cluster.grpcAddress(leader))].join(','), dataservers, blocks, intervalMs, replication: 3 });
     for (const phase of ['registered', 'populated', 'settled']) {
       const m = await next('phase');
       note(`simulator ${m.phase ?? phase}: ${JSON.stringify(m.detail)}`);

@@ -33,13 +33,14 @@ const BLOCKS_PER_FILE = 2_000;
 const GiB = 1024 ** 3;
 
 /** Retries a call the cluster could not answer (an election under the load): a bench must not die of one. */
-async function retried<T>(call: () => Promise<T>): Promise<T> {
+async function retried<T>(call: () => Promise<T>, beforeRetry: () => Promise<void>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error: unknown) {
       if (attempt >= 20) throw error;
       process.stderr.write(`# simulator: retrying after ${String(error)}\n`);
+      await beforeRetry();
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
@@ -55,7 +56,31 @@ async function main(): Promise<void> {
       if (m.type === 'start') resolve(m);
     });
   });
-  const client = new MetaClient(start.meta);
+  const metaAddresses = start.meta.split(',');
+  let client = new MetaClient(metaAddresses[0]!);
+  /** Like a DataServer: after UNAVAILABLE, ask any MetaServer who leads and go there. */
+  let finding: Promise<void> | undefined;
+  const findLeader = (): Promise<void> =>
+    (finding ??= (async () => {
+      for (const address of metaAddresses) {
+        const probe = new MetaClient(address);
+        try {
+          const answer = await probe.call('GetLeader', {});
+          if (answer.leader !== null && answer.leader !== undefined) {
+            const leader = `${answer.leader.host}:${answer.leader.port}`;
+            if (leader !== client.address) {
+              client.close();
+              client = new MetaClient(leader);
+            }
+            return;
+          }
+        } catch {
+          // try the next one
+        } finally {
+          probe.close();
+        }
+      }
+    })().finally(() => (finding = undefined)));
   const ids = Array.from({ length: start.dataservers }, (_, i) => `sim-${String(i).padStart(5, '0')}`);
   const addressOf = (i: number): string => `127.0.0.1:${20_000 + i}`;
   const reports: number[][] = ids.map(() => []);
@@ -86,7 +111,10 @@ async function main(): Promise<void> {
           latency.record(began, process.hrtime.bigint());
           answered[i] = r;
         },
-        () => errors++,
+        () => {
+          errors++;
+          void findLeader();
+        },
       );
   };
   // Open loop: every few ms, send the heartbeats that fell due.
@@ -128,9 +156,9 @@ async function main(): Promise<void> {
     remaining -= count;
     // A retry after an election reuses the request id: the allocation happens at most once.
     const path = `/sim/f${f}`;
-    const placed = await retried(() => client.call('GetBlockLocations', { path, size: count * BLOCK, request_id: `alloc-${f}` }, new grpc.Metadata(), 120_000));
+    const placed = await retried(() => client.call('GetBlockLocations', { path, size: count * BLOCK, request_id: `alloc-${f}` }, new grpc.Metadata(), 120_000), findLeader);
     for (const b of placed.block_locations) for (const address of b.locations) reports[byAddress.get(address)!]!.push(Number(b.block_id));
-    await retried(() => client.call('FinalizeWrite', { path, inode: placed.inode, size: count * BLOCK, md5: '', request_id: `final-${f}` }));
+    await retried(() => client.call('FinalizeWrite', { path, inode: placed.inode, size: count * BLOCK, md5: '', request_id: `final-${f}` }), findLeader);
   }
   for (const r of reports) r.sort((a, b) => a - b);
   const populatedAt = round + 1;
