@@ -15,6 +15,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { MetaClient } from '../../test/support/meta-cluster/meta-client';
+import { metaProto } from '../../src/wire/proto';
 import { LatencyRecorder } from './latency';
 
 interface Start {
@@ -89,33 +90,56 @@ async function main(): Promise<void> {
   let errors = 0;
   let round = 0;
   const answered = new Array<number>(ids.length).fill(-1);
+  /**
+   * Each server's HeartbeatRequest, encoded once per change of its report: a real DataServer runs
+   * on its own machine, so the simulator must not spend the cluster's CPU re-encoding 10,000 ids
+   * 200 times a second. Sent as raw bytes through a pass-through client.
+   */
+  const encoded: (Buffer | undefined)[] = [];
+  const serialize = metaProto().dfs_project.MetaServerService.service.Heartbeat.requestSerialize;
+  const encodeHeartbeat = (i: number): Buffer =>
+    serialize({
+      dataServer_id: ids[i]!,
+      dataServer_addr: addressOf(i),
+      block_count: reports[i]!.length,
+      free_space: 500 * GiB,
+      total_capacity: 1000 * GiB,
+      block_ids_report: reports[i]!,
+    });
+  const rawClients = new Map<string, grpc.Client>();
+  const rawHeartbeat = (address: string, bytes: Buffer): Promise<void> => {
+    let raw = rawClients.get(address);
+    if (raw === undefined) {
+      raw = new grpc.Client(address, grpc.credentials.createInsecure());
+      rawClients.set(address, raw);
+    }
+    const channel = raw;
+    return new Promise((resolve, reject) => {
+      channel.makeUnaryRequest(
+        '/dfs_project.MetaServerService/Heartbeat',
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        bytes,
+        new grpc.Metadata(),
+        { deadline: Date.now() + 30_000 },
+        (error: grpc.ServiceError | null) => (error === null ? resolve() : reject(error)),
+      );
+    });
+  };
 
   const heartbeat = (i: number, r: number): void => {
     const began = process.hrtime.bigint();
-    client
-      .call(
-        'Heartbeat',
-        {
-          dataServer_id: ids[i]!,
-          dataServer_addr: addressOf(i),
-          block_count: reports[i]!.length,
-          free_space: 500 * GiB,
-          total_capacity: 1000 * GiB,
-          block_ids_report: reports[i]!,
-        },
-        new grpc.Metadata(),
-        30_000,
-      )
-      .then(
-        () => {
-          latency.record(began, process.hrtime.bigint());
-          answered[i] = r;
-        },
-        () => {
-          errors++;
-          void findLeader();
-        },
-      );
+    const bytes = (encoded[i] ??= encodeHeartbeat(i));
+    rawHeartbeat(client.address, bytes).then(
+      () => {
+        latency.record(began, process.hrtime.bigint());
+        answered[i] = r;
+      },
+      () => {
+        errors++;
+        void findLeader();
+      },
+    );
   };
   // Open loop: every few ms, send the heartbeats that fell due.
   const t0 = Date.now();
@@ -161,6 +185,7 @@ async function main(): Promise<void> {
     await retried(() => client.call('FinalizeWrite', { path, inode: placed.inode, size: count * BLOCK, md5: '', request_id: `final-${f}` }), findLeader);
   }
   for (const r of reports) r.sort((a, b) => a - b);
+  encoded.length = 0; // the reports changed: encode again
   const populatedAt = round + 1;
   send({ type: 'phase', phase: 'populated', detail: { blocks: reports.reduce((n, r) => n + r.length, 0) } });
   await roundAnswered(populatedAt + 1);
