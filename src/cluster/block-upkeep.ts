@@ -63,6 +63,7 @@ export class BlockUpkeep {
   private timer: NodeJS.Timeout | undefined;
   private proposals = 0;
   private lastFullCheck = 0;
+  private fullCheckQueue: string[] = [];
   private safeModeOver = false;
   private safeModeCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<() => void>();
@@ -200,12 +201,7 @@ export class BlockUpkeep {
       bump(source);
       bump(target);
     }
-    if (!safe && now - this.lastFullCheck >= settings.fullCheckMs) {
-      this.lastFullCheck = now;
-      for (const s of this.tracker.live()) mergeWithHeld(reader.blocksHeldBy(s.id), s.blocks, (blockId) => this.suspects.add(blockId), () => {});
-      // Blocks the map still places on dead servers (a repair finished, its dead holder not yet dropped).
-      for (const id of registry.keys()) if (this.tracker.liveness(id) === 'dead') for (const blockId of reader.blocksHeldBy(id)) this.suspects.add(blockId);
-    }
+    if (!safe) this.fullCheckSlice(registry, now);
     if (!safe && this.suspects.size > 0) {
       const taken: number[] = [];
       for (const blockId of this.suspects) {
@@ -229,6 +225,36 @@ export class BlockUpkeep {
       }
     }
     this.scheduleFlush();
+  }
+
+  /**
+   * The FSCK, a few servers per tick (at most checksPerTick block-map entries read), so that
+   * 1,000 servers of 10,000 blocks each never block the event loop for seconds in one go: every
+   * live server's latest report against the block map, and whatever the map still places on dead
+   * servers (a repair finished, its dead holder not yet dropped).
+   */
+  private fullCheckSlice(registry: Map<string, string>, now: number): void {
+    if (this.fullCheckQueue.length === 0) {
+      if (now - this.lastFullCheck < this.deps.settings.fullCheckMs) return;
+      this.lastFullCheck = now;
+      this.fullCheckQueue = [...registry.keys()];
+    }
+    const { reader } = this.deps;
+    let budget = this.deps.settings.checksPerTick;
+    while (budget > 0 && this.fullCheckQueue.length > 0) {
+      const id = this.fullCheckQueue.pop()!;
+      const liveness = this.tracker.liveness(id);
+      const latest = this.tracker.get(id);
+      if (liveness === 'dead') {
+        for (const blockId of reader.blocksHeldBy(id)) {
+          this.suspects.add(blockId);
+          budget--;
+        }
+      } else if (liveness === 'live' && latest !== undefined) {
+        budget -= latest.blocks.length;
+        mergeWithHeld(reader.blocksHeldBy(id), latest.blocks, (blockId) => this.suspects.add(blockId), () => {});
+      }
+    }
   }
 
   /**
@@ -263,6 +289,7 @@ export class BlockUpkeep {
     this.compareAgain = new Set();
     this.placedSinceHeartbeat = new Map();
     this.lastFullCheck = this.deps.clock.now();
+    this.fullCheckQueue = [];
     this.safeModeOver = false;
     this.safeModeCheckedAt = Number.NEGATIVE_INFINITY;
     if (!leader) return;
