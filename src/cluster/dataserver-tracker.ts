@@ -74,9 +74,17 @@ export class DataServerTracker {
   /** Records a heartbeat (its report replaces the previous one) and says what changed. */
   heartbeat(report: DataServerReport): ReportChange {
     const previous = this.servers.get(report.id);
-    this.servers.set(report.id, { report, lastHeartbeatMs: this.options.clock.now() });
-    if (previous === undefined) return { first: true, added: [...report.blocks], removed: [] };
-    return { first: false, ...sortedDifference(previous.report.blocks, report.blocks) };
+    const now = this.options.clock.now();
+    if (previous === undefined) {
+      this.servers.set(report.id, { report, lastHeartbeatMs: now });
+      return { first: true, added: [...report.blocks], removed: [] };
+    }
+    const change = sortedDifference(previous.report.blocks, report.blocks);
+    // An unchanged report keeps the array already held: the new one dies young instead of
+    // replacing an old-generation one every round (80 MB of reports for 1,000 servers).
+    const blocks = change.added.length === 0 && change.removed.length === 0 ? previous.report.blocks : report.blocks;
+    this.servers.set(report.id, { report: { ...report, blocks }, lastHeartbeatMs: now });
+    return { first: false, ...change };
   }
 
   /** Liveness of a DataServer id (one never heard from counts its silence from the last reset). */
@@ -115,7 +123,7 @@ export class DataServerTracker {
 
 /** Ascending, duplicate-free copy of `ids` (already sorted input is detected and copied as is). */
 export function sortedBlockIds(ids: ArrayLike<number>): Float64Array {
-  const out = Float64Array.from(ids);
+  const out = ids instanceof Float64Array ? new Float64Array(ids) : Float64Array.from(ids);
   let sorted = true;
   for (let i = 1; i < out.length && sorted; i++) sorted = out[i - 1]! < out[i]!;
   if (sorted) return out;
