@@ -181,14 +181,23 @@ async function main(): Promise<void> {
     // A retry after an election reuses the request id: the allocation happens at most once.
     const path = `/sim/f${f}`;
     const placed = await retried(() => client.call('GetBlockLocations', { path, size: count * BLOCK, request_id: `alloc-${f}` }, new grpc.Metadata(), 120_000), findLeader);
-    for (const b of placed.block_locations) for (const address of b.locations) reports[byAddress.get(address)!]!.push(Number(b.block_id));
+    // Like real DataServers, each server reports a block from the heartbeat after it was written
+    // (here: at once), not only after the whole fill: a finalized block nobody reports is lost.
+    for (const b of placed.block_locations) {
+      for (const address of b.locations) {
+        const i = byAddress.get(address)!;
+        reports[i]!.push(Number(b.block_id));
+        encoded[i] = undefined;
+      }
+    }
     await retried(() => client.call('FinalizeWrite', { path, inode: placed.inode, size: count * BLOCK, md5: '', request_id: `final-${f}` }), findLeader);
   }
   for (const r of reports) r.sort((a, b) => a - b);
-  encoded.length = 0; // the reports changed: encode again
+  encoded.length = 0; // encode the sorted reports again
   const populatedAt = round + 1;
   send({ type: 'phase', phase: 'populated', detail: { blocks: reports.reduce((n, r) => n + r.length, 0) } });
-  await roundAnswered(populatedAt + 1);
+  // Three full rounds: the leader has compared every report with the block map by then.
+  await roundAnswered(populatedAt + 3);
   send({ type: 'phase', phase: 'settled', detail: { round } });
   process.on('disconnect', () => {
     clearInterval(timer);
