@@ -6,7 +6,8 @@
  * closed-loop CreateNode at concurrency C (default 64) with heartbeats paused, and again with
  * heartbeats on, measuring the leader's CPU share and the heartbeat latency during the second.
  *
- * Lines (JSON): CreateNode without and with heartbeats, Heartbeat latency, and their ratio.
+ * Lines (JSON): CreateNode without and with heartbeats (each with the leader's CPU share), Heartbeat
+ * latency with the leader's CPU share over one interval of heartbeats alone, and the p99 ratio.
  * Options: --dataservers 1000 --blocks 10000 --interval-ms 5000 --seconds 10 --concurrency 64
  * --rounds 2 --dir PATH (the pause stays under the 15 s after which a silent server turns stale).
  */
@@ -97,9 +98,17 @@ async function main(): Promise<void> {
     const pid = cluster.pid(leader);
     for (let round = 1; round <= rounds; round++) {
       sim.send({ type: 'pause', paused: true });
+      const quietCpu0 = cpuSeconds(pid);
+      const quietT0 = process.hrtime.bigint();
       const quiet = await createLoop(`q${round}`);
+      const quietShare = (cpuSeconds(pid) - quietCpu0) / (Number(process.hrtime.bigint() - quietT0) / 1e9);
       sim.send({ type: 'pause', paused: false });
-      await new Promise((resolve) => setTimeout(resolve, intervalMs)); // one full round of heartbeats again
+      // One full round of heartbeats again, then the leader's CPU with heartbeats alone.
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      const aloneCpu0 = cpuSeconds(pid);
+      const aloneT0 = process.hrtime.bigint();
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      const aloneShare = (cpuSeconds(pid) - aloneCpu0) / (Number(process.hrtime.bigint() - aloneT0) / 1e9);
       sim.send({ type: 'measure' });
       const cpu0 = cpuSeconds(pid);
       const t0 = process.hrtime.bigint();
@@ -109,7 +118,7 @@ async function main(): Promise<void> {
       sim.send({ type: 'report' });
       const hb = await next('latency');
       const common = { bench: 'heartbeats', system: 'ours', round, dataservers, blocks_per_server: blocks, interval_ms: intervalMs };
-      emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'off', ops_per_s: quiet.ops_per_s, p50_ms: quiet.p50_ms, p99_ms: quiet.p99_ms });
+      emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'off', ops_per_s: quiet.ops_per_s, p50_ms: quiet.p50_ms, p99_ms: quiet.p99_ms, leader_cpu_share: round2(quietShare) });
       emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'on', ops_per_s: loaded.ops_per_s, p50_ms: loaded.p50_ms, p99_ms: loaded.p99_ms, leader_cpu_share: round2(share) });
       emit({
         ...common,
@@ -119,6 +128,7 @@ async function main(): Promise<void> {
         p50_ms: round2(hb.p50_ms ?? Number.NaN),
         p99_ms: round2(hb.p99_ms ?? Number.NaN),
         errors: hb.errors,
+        leader_cpu_share_heartbeats_alone: round2(aloneShare),
       });
       emit({ ...common, system: 'ratio', op: 'CreateNode', concurrency, p99_ratio: round2(loaded.p99_ms / quiet.p99_ms), target: '<= 1.2' });
     }
