@@ -131,9 +131,10 @@ export async function heartbeat(node: MetaNode, request: DecodedHeartbeat): Prom
   const blockCount = requireWhole(request.block_count, 'block_count');
   if (capacityBytes > MAX_CAPACITY_BYTES) throw invalidArgument(`total_capacity ${capacityBytes} is beyond 1 EiB`);
   if (freeBytes > capacityBytes) throw invalidArgument(`free_space ${freeBytes} exceeds total_capacity ${capacityBytes}`);
-  for (const blockId of request.block_ids_report) {
-    if (Number.isNaN(blockId)) throw invalidArgument(`block_ids_report names a block id beyond ${Number.MAX_SAFE_INTEGER}`);
-    if (blockId === 0) throw invalidArgument('block_ids_report names block 0, which never exists');
+  const report = request.block_ids_report;
+  for (let i = 0; i < report.length; i++) {
+    const blockId = report[i]!;
+    if (!(blockId >= 1)) throw invalidArgument(blockId === 0 ? 'block_ids_report names block 0, which never exists' : `block_ids_report names a block id beyond ${Number.MAX_SAFE_INTEGER}`);
   }
   if (node.raft.state() !== 'leader') throw unavailable(`${node.settings.nodeId} is not the leader: send heartbeats to the leader (GetLeader names it)`);
   const { commands, registered } = node.upkeep.heartbeat({

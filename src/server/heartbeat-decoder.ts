@@ -95,6 +95,48 @@ function text(bytes: Buffer): string {
   }
 }
 
+/**
+ * The varints of a packed field into `out` from index `n`; returns the new count. The hot loop of
+ * the decoder (10,000 ids per heartbeat), on local variables: ids below 2^28 (four bytes) take the
+ * short path; longer ones go through the general reader.
+ */
+function readPackedVarints(bytes: Buffer, out: Float64Array, n: number): number {
+  let pos = 0;
+  const end = bytes.length;
+  while (pos < end) {
+    let b = bytes[pos]!;
+    if (b < 0x80) {
+      out[n++] = b;
+      pos += 1;
+      continue;
+    }
+    let value = b & 0x7f;
+    if (pos + 1 < end && (b = bytes[pos + 1]!) < 0x80) {
+      out[n++] = value | (b << 7);
+      pos += 2;
+      continue;
+    }
+    value |= (b & 0x7f) << 7;
+    if (pos + 2 < end && (b = bytes[pos + 2]!) < 0x80) {
+      out[n++] = value | (b << 14);
+      pos += 3;
+      continue;
+    }
+    value |= (b & 0x7f) << 14;
+    if (pos + 3 < end && (b = bytes[pos + 3]!) < 0x80) {
+      out[n++] = value | (b << 21);
+      pos += 4;
+      continue;
+    }
+    // Five bytes or more (or a truncated varint, which the general reader reports).
+    const reader = new WireReader(bytes);
+    reader.pos = pos;
+    out[n++] = reader.varint();
+    pos = reader.pos;
+  }
+  return n;
+}
+
 export function decodeHeartbeatRequest(buf: Buffer): DecodedHeartbeat {
   const reader = new WireReader(buf);
   let id = '';
@@ -124,8 +166,14 @@ export function decodeHeartbeatRequest(buf: Buffer): DecodedHeartbeat {
     else if (field === 6 && wireType === 0) capacity = reader.varint();
     else if (field === 5 && wireType === 0) push(reader.varint());
     else if (field === 5 && wireType === 2) {
-      const packed = new WireReader(reader.bytes());
-      while (!packed.done) push(packed.varint());
+      const packed = reader.bytes();
+      // Room for every id at once (each takes at least one byte), then the tight loop.
+      if (n + packed.length > ids.length) {
+        const bigger = new Float64Array(Math.max(ids.length * 2, n + packed.length));
+        bigger.set(ids.subarray(0, n));
+        ids = bigger;
+      }
+      n = readPackedVarints(packed, ids, n);
     } else reader.skip(wireType);
   }
   return { dataServer_id: id, dataServer_addr: address, block_count: blockCount, free_space: freeSpace, total_capacity: capacity, block_ids_report: ids.slice(0, n) };
