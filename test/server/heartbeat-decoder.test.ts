@@ -15,7 +15,13 @@ const root = new protobuf.Root();
 root.loadSync(path.join(PROTO_DIR, 'metaserver.proto'), { keepCase: true });
 const HeartbeatRequest = root.lookupType('dfs_project.HeartbeatRequest');
 
-const uint64 = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.maxSafeNat(), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }));
+/** Values of every varint length from 1 to 10 bytes (the decoder has a short path for 1-4). */
+const varintOfBytes = fc.integer({ min: 1, max: 10 }).chain((bytes) => {
+  const max = bytes === 10 ? (1n << 64n) - 1n : (1n << BigInt(7 * bytes)) - 1n;
+  const min = bytes === 1 ? 0n : 1n << BigInt(7 * (bytes - 1));
+  return fc.bigInt({ min, max }).map((v) => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v));
+});
+const uint64 = fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.maxSafeNat(), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), varintOfBytes);
 /** protobufjs's fromObject takes a uint64 as a number or as a decimal string. */
 const asLong = (v: number | bigint): number | string => (typeof v === 'number' ? v : v.toString());
 const expected = (v: number | bigint): number => (typeof v === 'number' ? v : v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : Number.NaN);
