@@ -92,11 +92,20 @@ async function main(): Promise<void> {
     let seq = 0;
     const createLoop = (tag: string): Promise<LoopResult> =>
       runMetaLoop({ concurrency, seconds, warmupSeconds: 1 }, async (w) => {
-        await client.call('CreateNode', { path: `/load/${tag}-w${w}-${seq++}`, type: 'File' });
+        await client2.call('CreateNode', { path: `/load/${tag}-w${w}-${seq++}`, type: 'File' });
         return true;
       });
-    const pid = cluster.pid(leader);
+    let client2 = client;
     for (let round = 1; round <= rounds; round++) {
+      // The leader of this round (an election may have moved it): its pid for CPU, calls straight to it.
+      const roundLeader = await cluster.waitForLeader(60_000);
+      const pid = cluster.pid(roundLeader);
+      if (client2.address !== cluster.grpcAddress(roundLeader)) {
+        if (client2 !== client) client2.close();
+        client2 = new MetaClient(cluster.grpcAddress(roundLeader));
+      }
+      const before = cluster.leadership();
+      const snapshotsBefore = (await cluster.stats(roundLeader)).snapshotsTaken;
       sim.send({ type: 'pause', paused: true });
       const quietCpu0 = cpuSeconds(pid);
       const quietT0 = process.hrtime.bigint();
@@ -117,7 +126,13 @@ async function main(): Promise<void> {
       const share = (cpuSeconds(pid) - cpu0) / elapsed;
       sim.send({ type: 'report' });
       const hb = await next('latency');
-      const common = { bench: 'heartbeats', system: 'ours', round, dataservers, blocks_per_server: blocks, interval_ms: intervalMs };
+      const after = cluster.leadership();
+      // What else happened on the leader in this round: an election, or snapshots of the namespace.
+      const context = {
+        leader_changed: after.id !== before.id || after.announcements !== before.announcements,
+        leader_snapshots: (await cluster.stats(roundLeader)).snapshotsTaken - snapshotsBefore,
+      };
+      const common = { bench: 'heartbeats', system: 'ours', round, dataservers, blocks_per_server: blocks, interval_ms: intervalMs, ...context };
       emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'off', ops_per_s: quiet.ops_per_s, p50_ms: quiet.p50_ms, p99_ms: quiet.p99_ms, leader_cpu_share: round2(quietShare) });
       emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'on', ops_per_s: loaded.ops_per_s, p50_ms: loaded.p50_ms, p99_ms: loaded.p99_ms, leader_cpu_share: round2(share) });
       emit({
@@ -132,6 +147,7 @@ async function main(): Promise<void> {
       });
       emit({ ...common, system: 'ratio', op: 'CreateNode', concurrency, p99_ratio: round2(loaded.p99_ms / quiet.p99_ms), target: '<= 1.2' });
     }
+    if (client2 !== client) client2.close();
     client.close();
   } finally {
     sim.kill('SIGKILL');
