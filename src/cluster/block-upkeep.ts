@@ -125,7 +125,10 @@ export class BlockUpkeep {
       registered = new Promise((resolve) => this.waiters.push(resolve));
     }
     let commands: Command[] = [];
-    if (this.ready) {
+    // A report that arrives before this leadership is ready (its barrier) is not reconciled: the
+    // server's next heartbeat is then compared whole, or its difference would hide what this one had.
+    if (!this.ready) this.compareAgain.add(report.id);
+    else {
       const safe = this.safeMode();
       const first = change.first || (!safe && this.compareAgain.delete(report.id));
       if (safe && change.added.length > 0) this.compareAgain.add(report.id);

@@ -173,3 +173,28 @@ test('an abandoned write is removed after abandonAfterMs; a finalized one stays'
     assert.equal(reader.gcOf('ds-1', 10).length, 1, 'its block is queued for deletion');
   });
 });
+
+test('a report heard before the new leadership is ready is compared whole at the next heartbeat', async () => {
+  await withUpkeep(async (f) => {
+    const { reader } = f.lone.node;
+    for (let n = 1; n <= 3; n++) await beat(f, report(n));
+    await f.upkeep.stop();
+    f.upkeep = new BlockUpkeep({
+      raft: f.lone.node.raft,
+      reader,
+      settled: () => f.lone.node.fsm.settled(),
+      clock: f.clock,
+      wallClockMs: () => f.wall,
+      logger: silentLogger,
+      settings: SETTINGS,
+    });
+    assert.equal(f.upkeep.status().ready, false, 'still waiting for its barrier');
+    f.upkeep.heartbeat(report(1, [777_777])); // an orphan, first heard before ready
+    while (!f.upkeep.status().ready) await nextTurn();
+    for (let n = 2; n <= 3; n++) await beat(f, report(n));
+    f.clock.advance(101); // safe mode re-checks the registry at most every 100 ms: every server heard now
+    await beat(f, report(1, [777_777])); // the same report: its difference is empty
+    assert.equal(f.upkeep.status().safeMode, false);
+    assert.deepEqual(reader.gcOf('ds-1', 10), [777_777], 'the orphan is still found');
+  });
+});
