@@ -103,6 +103,7 @@ function text(bytes: Buffer): string {
 function readPackedVarints(bytes: Buffer, out: Float64Array, n: number): number {
   let pos = 0;
   const end = bytes.length;
+  let slow: WireReader | undefined;
   while (pos < end) {
     let b = bytes[pos]!;
     if (b < 0x80) {
@@ -129,10 +130,10 @@ function readPackedVarints(bytes: Buffer, out: Float64Array, n: number): number 
       continue;
     }
     // Five bytes or more (or a truncated varint, which the general reader reports).
-    const reader = new WireReader(bytes);
-    reader.pos = pos;
-    out[n++] = reader.varint();
-    pos = reader.pos;
+    slow ??= new WireReader(bytes);
+    slow.pos = pos;
+    out[n++] = slow.varint();
+    pos = slow.pos;
   }
   return n;
 }

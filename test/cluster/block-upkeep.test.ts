@@ -26,22 +26,26 @@ interface Fixture {
   wall: number;
 }
 
-async function withUpkeep(body: (f: Fixture) => Promise<void>): Promise<void> {
-  const lone = await loneMetaNode();
-  const clock = new ManualClock(0);
-  const fixture: Fixture = { lone, clock, wall: 1_800_000_000_000, upkeep: undefined as unknown as BlockUpkeep };
-  const upkeep = new BlockUpkeep({
+/** A BlockUpkeep on the lone node's Raft and namespace, on `clock` (a new leader's, when made again). */
+function upkeepOn(lone: LoneMetaNode, clock: ManualClock, wallMs: () => number): BlockUpkeep {
+  return new BlockUpkeep({
     raft: lone.node.raft,
     reader: lone.node.reader,
     settled: () => lone.node.fsm.settled(),
     clock,
-    wallClockMs: () => fixture.wall,
+    wallClockMs: wallMs,
     logger: silentLogger,
     settings: SETTINGS,
   });
-  fixture.upkeep = upkeep;
+}
+
+async function withUpkeep(body: (f: Fixture) => Promise<void>): Promise<void> {
+  const lone = await loneMetaNode();
+  const clock = new ManualClock(0);
+  const fixture: Fixture = { lone, clock, wall: 1_800_000_000_000, upkeep: undefined as unknown as BlockUpkeep };
+  fixture.upkeep = upkeepOn(lone, clock, () => fixture.wall);
   try {
-    while (!upkeep.status().ready) await nextTurn(); // its own barrier after taking the leadership
+    while (!fixture.upkeep.status().ready) await nextTurn(); // its own barrier after taking the leadership
     await body(fixture);
   } finally {
     await fixture.upkeep.stop();
@@ -134,15 +138,7 @@ test('safe mode: a new leadership plans no repair until every registered server 
     const block = await oneBlockFile(f, '/g');
     // A new leader's upkeep: the replicated state as it is, the in-memory view empty.
     await f.upkeep.stop();
-    f.upkeep = new BlockUpkeep({
-      raft: f.lone.node.raft,
-      reader,
-      settled: () => f.lone.node.fsm.settled(),
-      clock: f.clock,
-      wallClockMs: () => f.wall,
-      logger: silentLogger,
-      settings: SETTINGS,
-    });
+    f.upkeep = upkeepOn(f.lone, f.clock, () => f.wall);
     while (!f.upkeep.status().ready) await nextTurn();
     for (const n of [2, 3, 4]) await beat(f, report(n, n === 4 ? [] : [block]));
     assert.equal(f.upkeep.status().safeMode, true, 'ds-1 has not been heard from');
@@ -179,15 +175,7 @@ test('a report heard before the new leadership is ready is compared whole at the
     const { reader } = f.lone.node;
     for (let n = 1; n <= 3; n++) await beat(f, report(n));
     await f.upkeep.stop();
-    f.upkeep = new BlockUpkeep({
-      raft: f.lone.node.raft,
-      reader,
-      settled: () => f.lone.node.fsm.settled(),
-      clock: f.clock,
-      wallClockMs: () => f.wall,
-      logger: silentLogger,
-      settings: SETTINGS,
-    });
+    f.upkeep = upkeepOn(f.lone, f.clock, () => f.wall);
     assert.equal(f.upkeep.status().ready, false, 'still waiting for its barrier');
     f.upkeep.heartbeat(report(1, [777_777])); // an orphan, first heard before ready
     while (!f.upkeep.status().ready) await nextTurn();
