@@ -12,31 +12,30 @@
  *   that must see a batch wait for committedAtLeast(index) (or settled()).
  * - The entry at index 1 (the cluster's bootstrap configuration, whatever its type) creates the
  *   root directory: every replica makes it at the same point of the log, none outside it.
- * - snapshot() pins a read transaction (a point-in-time view at the applied index) and persist()
- *   streams all databases from it while applies continue. restore() clears everything and loads
- *   the stream in bounded transactions: the first sets the applied index to 0, the last to the
- *   snapshot's, so a restore cut short leaves a state that says it holds nothing (and open()
- *   clears the leftovers), which makes Raft restore again.
+ * - Snapshots are LMDB's compacting copy of the environment, made on a worker thread and
+ *   streamed as a file (environment-copy.ts); restore() receives the file, checks it opens as a
+ *   namespace, and swaps it in for the data file by one rename. A restore cut short or damaged
+ *   changes nothing. A copy may hold batches committed after the index Raft labels it with, so
+ *   the FSM skips the entries Raft then hands over that the state already holds (only those: any
+ *   other gap or repeat is a Raft bug and stops the node).
  * - Reads (the NamespaceReader) come from LMDB read transactions; nothing of the namespace lives
  *   in the JS heap.
  */
 import { createHash } from 'node:crypto';
-import type { FSM, FSMSnapshot, LogEntry } from '../raft';
-import { LogType } from '../raft';
+import { open } from 'lmdb';
+import { CorruptionError, LogType, type FSM, type FSMSnapshot, type LogEntry } from '../raft';
 import { applyEncodedCommand } from './command-applier';
+import { EnvironmentSnapshots, heldEntries } from './environment-snapshots';
 import { APPLIED_KEY, DATABASE_NAMES, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
 import { NamespaceState } from './namespace-state';
 import type { MetaResult } from './results';
-import { SnapshotParser, SnapshotWriter, type SnapshotRecord } from './snapshot-format';
-import { PinnedViews } from './pinned-views';
 import { WorkTracker } from './work-tracker';
 
 const MiB = 1 << 20;
-/** Records per restore transaction (and between yields of digest). */
-const RESTORE_BATCH_RECORDS = 20_000;
-const STATE_DB = DATABASE_NAMES.indexOf('state');
-/** The applied index's key as stored: ordered-binary writes a plain string key as its UTF-8 bytes. */
-const APPLIED_RAW_KEY = Buffer.from(APPLIED_KEY, 'utf8');
+/** Records hashed between two yields of digest(). */
+const DIGEST_YIELD_EVERY = 20_000;
+/** The result of an entry skipped because the state already holds it (no client waits for it). */
+const ALREADY_HELD: MetaResult = { ok: true };
 
 export interface MetaFsmOptions extends MetaEnvironmentOptions {
   /** Size of the chunks persist() writes. Default 1 MiB. */
@@ -61,29 +60,41 @@ export class MetaFsm implements FSM<MetaResult> {
   private lastCommit: Promise<void> = Promise.resolve();
   /** A failed commit: the state on disk misses handed entries, so nothing may be applied after it. */
   private commitFailure: Error | undefined;
-  private readonly chunkBytes: number;
+  /**
+   * Entries up to this index may be handed over again and are skipped: the index the environment
+   * held when opened or restored, which may be past where Raft resumes (see the header).
+   */
+  private heldThrough: number;
   private readonly work = new WorkTracker('meta-fsm');
-  private readonly views = new PinnedViews();
+  private readonly snapshots: EnvironmentSnapshots<MetaEnvironment>;
   private readonly appliedListeners = new Set<(index: number) => void>();
   private closed: Promise<void> | undefined;
 
-  private constructor(
-    private readonly env: MetaEnvironment,
-    options: MetaFsmOptions,
-  ) {
+  private constructor(dir: string, env: MetaEnvironment, options: MetaFsmOptions) {
     this.state = new NamespaceState(env);
-    this.chunkBytes = options.snapshotChunkBytes ?? MiB;
+    this.snapshots = new EnvironmentSnapshots({
+      dir,
+      chunkBytes: options.snapshotChunkBytes ?? MiB,
+      work: this.work,
+      current: () => this.state.env,
+      root: (e) => e.root,
+      reopen: () => openMetaEnvironment(dir, options),
+      replaced: (e) => this.state.replaceEnvironment(e),
+      appliedIndexOfCopy,
+    });
     this.applied = this.state.appliedIndex();
     this.handed = this.applied;
+    this.heldThrough = this.applied;
   }
 
   /** Opens (creating if needed) the namespace environment in `dir`. */
   static open(dir: string, options: MetaFsmOptions = {}): MetaFsm {
-    const env = openMetaEnvironment(dir, options);
-    const fsm = new MetaFsm(env, options);
-    // Applied index 0 with records present is a restore cut short: start clean.
-    if (fsm.applied === 0 && fsm.hasAnyRecord()) env.root.transactionSync(() => clearAll(env));
-    return fsm;
+    EnvironmentSnapshots.removeScratch(dir);
+    return new MetaFsm(dir, openMetaEnvironment(dir, options), options);
+  }
+
+  private get env(): MetaEnvironment {
+    return this.state.env;
   }
 
   appliedIndex(): number {
@@ -127,11 +138,22 @@ export class MetaFsm implements FSM<MetaResult> {
     if (entries.length === 0) return Promise.resolve([]);
     const first = entries[0]!.index;
     const last = entries.at(-1)!.index;
-    // Raft hands every entry after the applied index over exactly once; anything else would skew
-    // the state silently, so it stops the node (a throw is fatal to Raft).
-    if (first !== this.handed + 1 || last !== first + entries.length - 1) {
+    // Raft hands every entry after the applied index over exactly once, except the ones a restored
+    // copy or the environment at open already held; anything else would skew the state silently,
+    // so it stops the node (a throw is fatal to Raft).
+    const held = heldEntries(first, last, entries.length, this.handed, this.heldThrough);
+    if (held === undefined) {
       return Promise.reject(new Error(`meta-fsm: batch ${first}..${last} (${entries.length} entries) does not continue applied index ${this.handed}`));
     }
+    if (held === 0) return this.applyFresh(entries);
+    const skipped = entries.slice(0, held).map(() => ALREADY_HELD);
+    if (held === entries.length) return Promise.resolve(skipped);
+    return this.applyFresh(entries.slice(held)).then((results) => [...skipped, ...results]);
+  }
+
+  private applyFresh(entries: readonly LogEntry[]): Promise<MetaResult[]> {
+    const first = entries[0]!.index;
+    const last = entries.at(-1)!.index;
     this.handed = last;
     return new Promise<MetaResult[]>((resolve, reject) => {
       const commit = this.env.root.transaction(() => {
@@ -157,72 +179,39 @@ export class MetaFsm implements FSM<MetaResult> {
     });
   }
 
-  /** Raft takes it between two batches; it first lets the handed batches commit, so it is exactly at the applied index. */
+  /**
+   * Raft takes it between two batches. It lets the batches handed over so far commit, so the copy
+   * persist() makes (on a worker thread, while applies continue) is never behind Raft's label.
+   */
   async snapshot(): Promise<FSMSnapshot> {
     this.work.check('snapshot');
     await this.settled();
     this.work.check('snapshot');
-    const transaction = this.env.root.useReadTransaction();
-    const release = this.views.pin(transaction);
-    const persist = async (write: (chunk: Uint8Array) => Promise<void>): Promise<void> => {
-      const out = new SnapshotWriter(write, this.chunkBytes);
-      await out.header(this.state.env.state.get('applied', { transaction }) ?? 0);
-      for (let d = 0; d < DATABASE_NAMES.length; d++) {
-        for (const { key, value } of this.env.raw[DATABASE_NAMES[d]!].getRange({ transaction })) {
-          const pending = out.record(d, key, value);
-          if (pending !== undefined) {
-            await pending;
-            this.work.check('persist');
-          }
-        }
-      }
-      await out.finish();
-    };
-    return { persist: (write) => this.work.run('persist', () => persist(write)), release };
+    return this.snapshots.snapshot();
   }
 
+  /**
+   * Receives the copy into a scratch file, checks that it opens as a namespace, then swaps it in.
+   * Anything wrong with the stream throws before the state is touched (CorruptionError for a
+   * damaged one).
+   */
   restore(chunks: AsyncIterable<Uint8Array>): Promise<void> {
     return this.work.run('restore', async () => {
       await this.settled();
-      await this.replaceState(chunks);
+      const applied = await this.snapshots.restore(chunks, () => this.settled());
+      this.heldThrough = applied;
+      this.handed = applied;
+      this.setApplied(applied);
     });
-  }
-
-  private async replaceState(chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    const parser = new SnapshotParser();
-    const dbs = this.env.raw;
-    let batch: SnapshotRecord[] = [];
-    let cleared = false;
-    const writeBatch = async (finalIndex?: number): Promise<void> => {
-      const records = batch;
-      batch = [];
-      const clear = !cleared;
-      await this.env.root.transaction(() => {
-        if (clear) clearAll(this.env);
-        for (const [d, key, value] of records) dbs[DATABASE_NAMES[d]!].putSync(key, value);
-        if (finalIndex !== undefined) this.state.setAppliedIndexSync(finalIndex);
-      });
-      cleared = true;
-      this.handed = finalIndex ?? 0;
-      this.setApplied(finalIndex ?? 0);
-    };
-    for await (const chunk of chunks) {
-      this.work.check('restore');
-      // The applied index is written by the last transaction only (from the header): a record of it
-      // in an earlier one would make a restore cut short look complete.
-      parser.push(chunk, (record) => {
-        if (record[0] !== STATE_DB || !record[1].equals(APPLIED_RAW_KEY)) batch.push(record);
-      });
-      // Only whole records are written, so a stream with a bad header never touches the state.
-      if (batch.length >= RESTORE_BATCH_RECORDS) await writeBatch();
-    }
-    const { appliedIndex } = parser.finish();
-    await writeBatch(appliedIndex);
   }
 
   /** Hashes every database in order, from one read transaction, with the applied index. */
   digest(): Promise<MetaDigest> {
-    return this.work.run('digest', async () => {
+    return this.work.run('digest', () => this.snapshots.reading(this.hashState()));
+  }
+
+  private hashState(): Promise<MetaDigest> {
+    return (async () => {
       await this.settled();
       const transaction = this.env.root.useReadTransaction();
       try {
@@ -238,7 +227,7 @@ export class MetaFsm implements FSM<MetaResult> {
             hash.update(lengths);
             hash.update(key);
             hash.update(value);
-            if (++records % RESTORE_BATCH_RECORDS === 0) {
+            if (++records % DIGEST_YIELD_EVERY === 0) {
               await new Promise((resolve) => setImmediate(resolve));
               this.work.check('digest');
             }
@@ -249,14 +238,13 @@ export class MetaFsm implements FSM<MetaResult> {
       } finally {
         transaction.done();
       }
-    });
+    })();
   }
 
-  /** Refuses new work, lets work under way settle, ends open snapshots, closes the environment. Idempotent. */
+  /** Refuses new work, lets work under way settle, closes the environment. Idempotent. */
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.work.close();
-      this.views.releaseAll();
       await this.env.root.close();
     })();
     return this.closed;
@@ -268,14 +256,25 @@ export class MetaFsm implements FSM<MetaResult> {
     for (const listener of this.appliedListeners) listener(index);
   }
 
-  private hasAnyRecord(): boolean {
-    return DATABASE_NAMES.some((name) => {
-      for (const _ of this.env.raw[name].getKeys({ limit: 1 })) return true;
-      return false;
-    });
-  }
 }
 
-function clearAll(env: MetaEnvironment): void {
-  for (const name of DATABASE_NAMES) env.raw[name].clearSync();
+/** Opens a received copy read-only and reads its applied index: what is not a namespace is corrupt. */
+async function appliedIndexOfCopy(dir: string): Promise<number> {
+  let root;
+  try {
+    root = open({ path: dir, readOnly: true, maxDbs: DATABASE_NAMES.length });
+  } catch (error) {
+    throw new CorruptionError(`environment copy does not open as LMDB: ${String(error)}`);
+  }
+  try {
+    const applied: unknown = root.openDB<number, string>({ name: 'state', encoding: 'msgpack', keyEncoding: 'ordered-binary' }).get(APPLIED_KEY);
+    if (typeof applied !== 'number' || !Number.isSafeInteger(applied) || applied < 1) {
+      throw new CorruptionError(`environment copy holds no namespace (applied index ${String(applied)})`);
+    }
+    return applied;
+  } catch (error) {
+    throw error instanceof CorruptionError ? error : new CorruptionError(`environment copy is not a namespace: ${String(error)}`);
+  } finally {
+    await root.close();
+  }
 }

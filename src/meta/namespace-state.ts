@@ -22,7 +22,17 @@ export interface FoundNode {
 }
 
 export class NamespaceState {
-  constructor(readonly env: MetaEnvironment) {}
+  constructor(private current: MetaEnvironment) {}
+
+  /** The environment in use; read it at each use: a restore swaps in another one. */
+  get env(): MetaEnvironment {
+    return this.current;
+  }
+
+  /** Used by the FSM only, when a restore has swapped the environment's data file. */
+  replaceEnvironment(env: MetaEnvironment): void {
+    this.current = env;
+  }
 
   appliedIndex(): number {
     return this.env.state.get(APPLIED_KEY) ?? 0;

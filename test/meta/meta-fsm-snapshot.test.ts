@@ -1,15 +1,18 @@
 /**
- * Snapshots of the namespace FSM: a point-in-time view while batches keep applying, restore into
- * a fresh FSM and over a different state (replaced completely), streams cut anywhere, damaged
- * streams rejected, and a restore cut short.
+ * Snapshots of the namespace FSM (copies of its LMDB environment): a copy taken while batches
+ * keep applying is a state the source went through, at or after Raft's label, from which the
+ * log converges; restore into a fresh FSM and over a different state (replaced completely);
+ * streams cut anywhere; damaged or interrupted streams change nothing; scratch left by a crash;
+ * entries a restored copy already holds; snapshots made stale by a restore.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Packr } from 'msgpackr';
+import { open as openLmdb } from 'lmdb';
 import { CorruptionError, LogType } from '../../src/raft';
 import { MetaFsm } from '../../src/meta/meta-fsm';
-import { SNAPSHOT_MAGIC } from '../../src/meta/snapshot-format';
+import { ENVIRONMENT_COPY_MAGIC } from '../../src/meta/environment-copy';
 import { DIRECTORY, FILE } from '../../src/meta/node-types';
 import {
   MiB,
@@ -17,9 +20,11 @@ import {
   T0,
   allocate,
   create,
+  entries,
   finalize,
   mkdir,
   persistToChunks,
+  persistView,
   purge,
   remove,
   rename,
@@ -28,8 +33,6 @@ import {
   withFsms,
   type Payload,
 } from './support/meta-harness';
-
-const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
 /** A namespace with a bit of everything: nested dirs, files with blocks, trash, gc, request ids. */
 function populate(prefix: string, count: number): Payload[] {
@@ -49,12 +52,13 @@ async function finalizeAll(r: Replica): Promise<void> {
   await r.batch(files.map((f) => finalize(f.path, f.inode, Math.max(0, f.record.b * 4 * MiB - 5), { at: T0 + 1000 })));
 }
 
-test('snapshot is point-in-time: batches applied after snapshot() and during persist do not show', async () => {
+test('a copy taken while batches apply is a state the source went through, at or after the label, and the log converges from there', async () => {
   await withFsms(async (open) => {
     const source = await Replica.bootstrap(open('source', { snapshotChunkBytes: 256 }));
     await source.batch(populate('p', 60));
     await finalizeAll(source);
-    const before = await source.fsm.digest();
+    const label = source.fsm.appliedIndex();
+    const digests = new Map([[label, await source.fsm.digest()]]);
     const view = await source.fsm.snapshot();
 
     // Taken and not yet persisted: change things before and while it is written.
@@ -70,6 +74,7 @@ test('snapshot is point-in-time: batches applied after snapshot() and during per
       ];
       later.push(payloads);
       await source.batch(payloads);
+      digests.set(source.fsm.appliedIndex(), await source.fsm.digest());
     };
     await mutate();
     const chunks: Buffer[] = [];
@@ -83,16 +88,42 @@ test('snapshot is point-in-time: batches applied after snapshot() and during per
     }
     view.release(); // idempotent
     assert.ok(later.length > 5, `persist wrote ${chunks.length} chunks; batches should have applied between them`);
+    assert.deepEqual(chunks[0]!.subarray(0, ENVIRONMENT_COPY_MAGIC.length), ENVIRONMENT_COPY_MAGIC);
     const now = await source.fsm.digest();
-    assert.notEqual(now.hash, before.hash, 'the source did change');
 
     const copy = new Replica(open('copy'));
     await copy.fsm.restore(stream(chunks));
-    assert.deepEqual(await copy.fsm.digest(), before);
-    assert.equal(copy.fsm.appliedIndex(), before.appliedIndex);
-    // The copy continues from the snapshot's index with the same entries and ends where the source is.
-    for (const payloads of later) await copy.batch(payloads);
+    const restored = await copy.fsm.digest();
+    assert.ok(restored.appliedIndex >= label, `the copy (at ${restored.appliedIndex}) is not behind the label ${label}`);
+    assert.deepEqual(restored, digests.get(restored.appliedIndex), 'the copy is the state the source had at that index');
+    assert.equal(copy.fsm.appliedIndex(), restored.appliedIndex);
+    // Raft resumes after the label: the entries the copy holds are skipped, the rest applied.
+    let index = label + 1;
+    for (const payloads of later) {
+      const results = await copy.fsm.applyBatch(entries(index, payloads));
+      assert.equal(results.length, payloads.length);
+      index += payloads.length;
+      await copy.fsm.settled();
+    }
     assert.deepEqual(await copy.fsm.digest(), now);
+  });
+});
+
+test('a snapshot taken right after a batch was handed over (not yet committed) holds that batch', async () => {
+  await withFsms(async (open) => {
+    const source = await Replica.bootstrap(open('source'));
+    await source.batch(populate('q', 5));
+    // Pipelined applies: the results come before the commit. Raft may snapshot at once after them.
+    // A big batch: its commit takes a while, so a copy started at once would miss it.
+    const next = source.fsm.appliedIndex() + 1;
+    const payloads: Payload[] = [mkdir('/q/pending'), ...Array.from({ length: 5000 }, (_, i) => create(`/q/pending/f${i}`))];
+    await source.fsm.applyBatch(entries(next, payloads));
+    const label = next + payloads.length - 1;
+    const chunks = await persistToChunks(source.fsm);
+    const copy = new Replica(open('copy'));
+    await copy.fsm.restore(stream(chunks));
+    assert.ok(copy.fsm.appliedIndex() >= label, `the copy is at ${copy.fsm.appliedIndex()}, behind the label ${label}`);
+    assert.ok(copy.exists('/q/pending/f4999'));
   });
 });
 
@@ -145,7 +176,7 @@ test('restore accepts the stream cut anywhere (1-byte pieces, random cuts)', asy
     const expected = await source.fsm.digest();
     const chunks = await persistToChunks(source.fsm);
     assert.ok(chunks.length > 3);
-    assert.ok(chunks.slice(0, -1).every((c) => c.length >= 1000));
+    assert.ok(chunks.slice(1, -1).every((c) => c.length === 1000), 'the header, then full chunks');
     const bytes = Buffer.concat(chunks);
     let seed = 7;
     const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -159,7 +190,7 @@ test('restore accepts the stream cut anywhere (1-byte pieces, random cuts)', asy
           Array.from({ length: 40 }, () => Math.floor(random() * bytes.length)),
         ),
       ],
-      ['around the magic and the trailer', cutAt(bytes, [1, 7, 8, 9, 12, bytes.length - 3, bytes.length - 1])],
+      ['around the magic and the length', cutAt(bytes, [1, 7, 8, 9, 12, 16, bytes.length - 3, bytes.length - 1])],
     ];
     for (const [name, pieces] of cuts) {
       const copy = open(`copy-${name.replace(/\W/g, '-')}`);
@@ -175,7 +206,7 @@ function cutAt(bytes: Buffer, offsets: readonly number[]): Buffer[] {
 }
 
 test('damaged streams are rejected with CorruptionError and leave the state alone', async () => {
-  await withFsms(async (open) => {
+  await withFsms(async (open, dir) => {
     const source = await Replica.bootstrap(open('source'));
     await source.batch(populate('x', 10));
     const bytes = Buffer.concat(await persistToChunks(source.fsm));
@@ -183,31 +214,17 @@ test('damaged streams are rejected with CorruptionError and leave the state alon
     await target.batch([mkdir('/mine'), create('/mine/f')]);
     const before = await target.fsm.digest();
 
-    const frames = frameOffsets(bytes);
-    const trailer = frames.at(-1)!;
     const badMagic = Buffer.from(bytes);
     badMagic[0] ^= 0xff;
-    const hugeFrame = Buffer.from(bytes);
-    hugeFrame.writeUInt32BE(0xfffffff0, frames[1]!);
-    const badBody = Buffer.from(bytes);
-    badBody.fill(0xc1, frames[2]! + 4, frames[3]!); // msgpack's never-used byte
-    const badHeader = Buffer.from(bytes);
-    badHeader.fill(0xc1, frames[0]! + 4, frames[1]!);
+    // The announced length and a body of it, but no LMDB file.
+    const garbage = Buffer.concat([bytes.subarray(0, 16), Buffer.alloc(bytes.length - 16, 0x5a)]);
     const cases: [string, Buffer[], RegExp][] = [
-      ['empty', [], /truncated/],
+      ['empty', [], /header/],
       ['bad magic', [badMagic], /bad magic/],
-      ['magic only', [bytes.subarray(0, SNAPSHOT_MAGIC.length)], /truncated/],
-      ['cut inside the header', [bytes.subarray(0, frames[0]! + 3)], /truncated/],
-      ['cut at a frame boundary before the trailer', [bytes.subarray(0, trailer)], /truncated/],
-      ['cut inside the trailer', [bytes.subarray(0, bytes.length - 1)], /truncated/],
-      ['data after the trailer', [bytes, Buffer.from([0, 0, 0, 1, 0x90])], /after its trailer/],
-      ['a record missing, trailer intact', [Buffer.concat([bytes.subarray(0, frames[2]!), bytes.subarray(frames[3]!)])], /trailer says/],
-      ['a frame length beyond any record', [hugeFrame], /frame of/],
-      ['a record that does not decode', [badBody], /frame does not decode/],
-      ['a header that does not decode', [badHeader], /frame does not decode/],
-      ['a record naming no database', [replaceFrame(bytes, frames, 2, [99, 1, 2])], /names no database/],
-      ['a record that is no list', [replaceFrame(bytes, frames, 2, { a: 1 })], /record is malformed/],
-      ['a header without the index', [replaceFrame(bytes, frames, 0, { appliedIndex: -1 })], /header is malformed/],
+      ['cut in the body', [bytes.subarray(0, bytes.length - 100)], /bytes$/],
+      ['data after the file', [bytes, Buffer.from([0])], /more than/],
+      ['a body that is no LMDB file', [garbage], /not an LMDB file/],
+      ['an LMDB file that is no namespace', [await copyOfOtherEnvironment(dir)], /no namespace|not a namespace/],
     ];
     for (const [name, pieces, message] of cases) {
       await assert.rejects(target.fsm.restore(stream(pieces)), (error: unknown) => {
@@ -217,79 +234,128 @@ test('damaged streams are rejected with CorruptionError and leave the state alon
       });
       assert.deepEqual(await target.fsm.digest(), before, name);
       assert.equal(target.fsm.appliedIndex(), before.appliedIndex, name);
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'target')).sort(), ['data.mdb', 'lock.mdb'], `${name}: no scratch left`);
+    }
+    // The target still works and still takes a good snapshot.
+    await target.ok(create('/mine/g'));
+    await target.fsm.restore(stream([bytes]));
+    assert.equal(target.fsm.appliedIndex(), (await source.fsm.digest()).appliedIndex);
+  });
+});
+
+/** A copy of an LMDB environment with other databases (not a namespace), as a stream. */
+async function copyOfOtherEnvironment(dir: string): Promise<Buffer> {
+  const other = MetaFsm.open(path.join(dir, 'other-source'));
+  await other.close();
+  // A namespace environment with nothing applied: it opens, but holds no applied index.
+  const root = openLmdb({ path: path.join(dir, 'other-source') });
+  await root.put('unrelated', 1);
+  const header = Buffer.alloc(16);
+  const chunks: Buffer[] = [];
+  try {
+    const scratch = path.join(dir, 'other-copy');
+    fs.mkdirSync(scratch);
+    await root.backup(scratch, true);
+    const file = fs.readFileSync(path.join(scratch, 'data.mdb'));
+    ENVIRONMENT_COPY_MAGIC.copy(header, 0);
+    header.writeBigUInt64BE(BigInt(file.length), 8);
+    chunks.push(header, file);
+  } finally {
+    await root.close();
+  }
+  return Buffer.concat(chunks);
+}
+
+test('a restore cut short changes nothing; scratch a crash left is removed when the FSM opens', async () => {
+  await withDir(async (dir) => {
+    const source = await Replica.bootstrap(MetaFsm.open(path.join(dir, 'source'), { snapshotChunkBytes: 16 * 1024 }));
+    const targetDir = path.join(dir, 'target');
+    let target = MetaFsm.open(targetDir);
+    try {
+      await source.ok(mkdir('/big'));
+      for (let i = 0; i < 4000; i += 1000) await source.batch(Array.from({ length: 1000 }, (_, j) => create(`/big/f${i + j}`)));
+      const expected = await source.fsm.digest();
+      const chunks = await persistToChunks(source.fsm);
+      assert.ok(chunks.length > 5, `${chunks.length} chunks`);
+
+      await (await Replica.bootstrap(target)).batch([mkdir('/old'), LogType.Noop]);
+      const before = await target.digest();
+      await assert.rejects(target.restore(stream(chunks, { after: chunks.length - 2, error: new Error('connection lost') })), /connection lost/);
+      assert.deepEqual(await target.digest(), before, 'nothing changed');
+      assert.equal(target.appliedIndex(), before.appliedIndex);
+
+      // A crash while a copy was streamed and while a restore was received: their scratch stays behind.
+      await target.close();
+      for (const scratch of ['incoming', 'snapshot-copy-3']) {
+        fs.mkdirSync(path.join(targetDir, scratch));
+        fs.writeFileSync(path.join(targetDir, scratch, 'data.mdb'), 'half written');
+      }
+      target = MetaFsm.open(targetDir);
+      assert.deepEqual(fs.readdirSync(targetDir).sort(), ['data.mdb', 'lock.mdb']);
+      assert.deepEqual(await target.digest(), before);
+      await target.restore(stream(chunks));
+      assert.deepEqual(await target.digest(), expected);
+      // And the restored state is what a reopen finds.
+      await target.close();
+      target = MetaFsm.open(targetDir);
+      assert.deepEqual(await target.digest(), expected);
+    } finally {
+      await target.close();
+      await source.fsm.close();
     }
   });
 });
 
-function cutEvery(bytes: Buffer, size: number): Buffer[] {
-  return Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
-}
+test('after a restore only the entries the copy holds may come again: a gap, or a repeat of later ones, stops the FSM', async () => {
+  await withFsms(async (open) => {
+    const source = await Replica.bootstrap(open('source'));
+    await source.batch(populate('h', 5));
+    const chunks = await persistToChunks(source.fsm);
+    const held = source.fsm.appliedIndex();
+    const target = new Replica(open('target'));
+    await target.fsm.restore(stream(chunks));
+    // Raft resumes at a label before what the copy holds: those entries are skipped, the rest applied.
+    const results = await target.fsm.applyBatch(entries(held - 2, [create('/h/again'), create('/h/again2'), LogType.Noop, create('/h/new')]));
+    assert.deepEqual(results.slice(0, 3), [{ ok: true }, { ok: true }, { ok: true }]);
+    assert.ok(results[3]!.ok);
+    await target.fsm.settled();
+    assert.ok(!target.exists('/h/again'), 'a held entry is not applied twice');
+    assert.ok(target.exists('/h/new'));
+    assert.equal(target.fsm.appliedIndex(), held + 1);
+    await assert.rejects(target.fsm.applyBatch(entries(held + 3, [LogType.Noop])), /does not continue/);
+    await assert.rejects(target.fsm.applyBatch(entries(held + 1, [LogType.Noop])), /does not continue/, 'entry held+1 was applied after the restore');
+  });
+});
 
-/** `bytes` with frame `n` replaced by one holding `value`. */
-function replaceFrame(bytes: Buffer, frames: readonly number[], n: number, value: unknown): Buffer {
-  const body = packr.pack(value);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(body.length, 0);
-  return Buffer.concat([bytes.subarray(0, frames[n]), length, body, bytes.subarray(frames[n + 1])]);
-}
-
-/** Start offsets of the frames after the magic (header, records..., trailer). */
-function frameOffsets(bytes: Buffer): number[] {
-  const out: number[] = [];
-  for (let at = SNAPSHOT_MAGIC.length; at < bytes.length; at += 4 + bytes.readUInt32BE(at)) out.push(at);
-  return out;
-}
-
-test('a restore cut short leaves applied index 0, and reopening the FSM clears the leftovers', async () => {
-  await withDir(async (dir) => {
-    const source = await Replica.bootstrap(MetaFsm.open(path.join(dir, 'source'), { snapshotChunkBytes: 16 * 1024 }));
-    try {
-      // More records than one restore transaction holds (20,000): 11,000 files are 22,000 records.
-      await source.ok(mkdir('/big'));
-      for (let i = 0; i < 11_000; i += 2750) {
-        await source.batch(Array.from({ length: 2750 }, (_, j) => create(`/big/f${i + j}`)));
-      }
-      const expected = await source.fsm.digest();
-      const chunks = await persistToChunks(source.fsm);
-      assert.ok(chunks.length > 20, `${chunks.length} chunks`);
-      const bytes = Buffer.concat(chunks);
-      const frames = frameOffsets(bytes);
-      const lost = new Error('connection lost');
-      const cuts: [string, AsyncIterable<Uint8Array>, RegExp | typeof CorruptionError][] = [
-        // The first restore transaction is written, more records would follow.
-        ['midway', stream(chunks, { after: chunks.length - 2, error: lost }), /connection lost/],
-        // Every record arrived (the applied index among them), only the trailer did not.
-        ['before the trailer', stream([bytes.subarray(0, frames.at(-1))], { after: 1, error: lost }), /connection lost/],
-        // A record is missing, which only the trailer tells.
-        [
-          'a record missing',
-          stream(cutEvery(Buffer.concat([bytes.subarray(0, frames[5]), bytes.subarray(frames[6])]), 16 * 1024)),
-          CorruptionError,
-        ],
-      ];
-      for (const [name, broken, error] of cuts) {
-        const targetDir = path.join(dir, `target-${name.replace(/\W/g, '-')}`);
-        let target = MetaFsm.open(targetDir);
-        try {
-          await (await Replica.bootstrap(target)).batch([mkdir('/old'), LogType.Noop]);
-          await assert.rejects(target.restore(broken), error, name);
-          assert.equal(target.appliedIndex(), 0, name);
-          const partial = await target.digest();
-          assert.equal(partial.appliedIndex, 0, `${name}: the stored applied index`);
-          assert.ok(partial.records >= 20_000, `${name}: the first restore transaction was written (${partial.records} records)`);
-          await target.close();
-
-          target = MetaFsm.open(targetDir);
-          assert.equal(target.appliedIndex(), 0, name);
-          assert.equal((await target.digest()).records, 0, `${name}: reopening cleared the half-restored state`);
-          await target.restore(stream(chunks));
-          assert.deepEqual(await target.digest(), expected, name);
-        } finally {
-          await target.close();
-        }
-      }
-    } finally {
-      await source.fsm.close();
-    }
+test('a restore waits for a copy being streamed, and a snapshot taken before a restore is refused after it', async () => {
+  await withFsms(async (open) => {
+    const source = await Replica.bootstrap(open('source'));
+    await source.batch(populate('w', 5));
+    const chunks = await persistToChunks(source.fsm);
+    const target = await Replica.bootstrap(open('target', { snapshotChunkBytes: 4096 }));
+    await target.batch(populate('mine', 20));
+    const stale = await target.fsm.snapshot();
+    const streaming = await target.fsm.snapshot();
+    let unblock!: () => void;
+    const blocked = new Promise<void>((resolve) => (unblock = resolve));
+    let written = 0;
+    let firstWrite!: () => void;
+    const started = new Promise<void>((resolve) => (firstWrite = resolve));
+    const persisting = streaming.persist(async () => {
+      written++;
+      firstWrite();
+      await blocked;
+    });
+    await started;
+    let restored = false;
+    const restoring = target.fsm.restore(stream(chunks)).then(() => (restored = true));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(restored, false, 'the restore waits for the copy being streamed');
+    unblock();
+    await persisting;
+    await restoring;
+    assert.ok(written > 1);
+    assert.deepEqual(await target.fsm.digest(), await source.fsm.digest());
+    await assert.rejects(persistView(stale), /a restore replaced the state/);
   });
 });

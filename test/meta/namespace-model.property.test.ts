@@ -247,12 +247,16 @@ async function applyAll(
   seq: SequenceBuilder,
   batches: readonly [number, number][],
   after?: (end: number) => Promise<void>,
+  heldThrough = 0,
 ): Promise<void> {
   for (const [start, end] of batches) {
     const results = await fsm.applyBatch(entries(start + 1, seq.payloads.slice(start, end)));
-    results.forEach((r, i) =>
-      sameOutcome(r, seq.expected[start + i]!, `${name}, entry ${start + i + 1} ${describe(seq.payloads[start + i]!)}`),
-    );
+    results.forEach((r, i) => {
+      const what = `${name}, entry ${start + i + 1} ${describe(seq.payloads[start + i]!)}`;
+      // An entry a restored copy already held is skipped, not applied again.
+      if (start + i + 1 <= heldThrough) assert.deepEqual(r, { ok: true }, what);
+      else sameOutcome(r, seq.expected[start + i]!, what);
+    });
     await after?.(end);
   }
 }
@@ -319,9 +323,11 @@ test('namespace FSM replicas agree with the model, whatever the batch boundaries
               applyAll('replica C', c, seq, ranges(n, cutsC)),
               (async () => {
                 await d.restore(stream(chunks!));
-                assert.equal(d.appliedIndex(), snapshotAt, 'restored replica D');
+                // The copy was made after A applied its next batch: it may hold more than the label.
+                const held = d.appliedIndex();
+                assert.ok(held >= snapshotAt && held <= n, `restored replica D at ${held}, label ${snapshotAt}`);
                 const rest = ranges(n, cutsD, [snapshotAt]).filter(([start]) => start >= snapshotAt);
-                await applyAll('replica D (restored)', d, seq, rest);
+                await applyAll('replica D (restored)', d, seq, rest, undefined, held);
               })(),
             ]);
             const [digestA, ...others] = await Promise.all(fsms.map((f) => f.digest()));

@@ -24,6 +24,8 @@ const APPLIED_KEY = Buffer.from('applied');
 export interface KvEnvironmentOptions {
   /** Initial map size; lmdb-js grows the map on demand, so this only saves early remaps. */
   readonly mapSizeBytes?: number;
+  /** Open without writing (a received snapshot copy being checked). */
+  readonly readOnly?: boolean;
 }
 
 export interface KvEnvironment {
@@ -41,6 +43,7 @@ export function openKvEnvironment(dir: string, options: KvEnvironmentOptions = {
     noSync: false,
     encoding: 'binary',
     keyEncoding: 'binary',
+    ...(options.readOnly === true ? { readOnly: true } : {}),
     ...(options.mapSizeBytes === undefined ? {} : { mapSize: options.mapSizeBytes }),
   });
   try {

@@ -5,38 +5,29 @@
  * - Each apply batch is ONE LMDB transaction holding its changes and the index of its last entry,
  *   so appliedIndex() is exactly what is committed with the data (kv-environment.ts on commit
  *   versus flush), and a restart resumes after it instead of replaying the log.
- * - snapshot() pins an LMDB read transaction: a point-in-time view that costs nothing to take,
- *   while later batches commit beside it. persist() streams it in ~1 MiB chunks
- *   (snapshot-format.ts) and release() ends the read transaction.
- * - restore() parses the stream as it arrives and replaces the state in batched transactions:
- *   the first one clears the map and sets the applied index to 0, the last one sets the
- *   snapshot's index, so a crash midway leaves an FSM that says it holds nothing (and open()
- *   throws the leftovers away), which makes Raft restore the snapshot again.
+ * - Snapshots are the namespace FSM's: LMDB's compacting copy of the environment, made on a
+ *   worker thread and streamed as a file; restore() swaps the received file in by one rename
+ *   (src/meta/environment-snapshots.ts). A copy may hold batches committed after Raft's label, so
+ *   entries the state already holds are skipped when Raft hands them over.
  * - close() waits for the batch, restore or persist under way (Raft.shutdown() does not).
  */
-import type { FSM, FSMSnapshot, LogEntry } from '../../../src/raft';
-import { LogType } from '../../../src/raft';
+import { CorruptionError, LogType, type FSM, type FSMSnapshot, type LogEntry } from '../../../src/raft';
+import { EnvironmentSnapshots, heldEntries } from '../../../src/meta/environment-snapshots';
+import { WorkTracker } from '../../../src/meta/work-tracker';
 import { digestHash, parseKvCommand, type KvResult } from '../process-cluster/kv-fsm';
 import { openKvEnvironment, putAppliedIndexSync, readAppliedIndex, type KvEnvironment, type KvEnvironmentOptions } from './kv-environment';
 import { MapHasher } from './map-hasher';
-import { MAX_KEY_BYTES } from './snapshot-format';
-import { SnapshotParser } from './snapshot-parser';
-import { SnapshotWriter } from './snapshot-writer';
-import { PinnedViews } from '../../../src/meta/pinned-views';
-import { WorkTracker } from '../../../src/meta/work-tracker';
 
 const decoder = new TextDecoder();
 const MiB = 1 << 20;
 /** Entries hashed between two yields to the event loop in digest(). */
 const DIGEST_YIELD_EVERY = 10_000;
-/** Rough per-record cost beyond its bytes (two Buffers, an array slot), for restore's batch bound. */
-const RECORD_OVERHEAD_BYTES = 100;
+/** lmdb-js's key size limit with its default settings: longer keys are refused the same way on every replica instead of throwing inside LMDB. */
+export const MAX_KEY_BYTES = 1978;
 
 export interface LmdbKvFsmOptions extends KvEnvironmentOptions {
   /** Size of the chunks persist() writes. Default 1 MiB. */
   readonly snapshotChunkBytes?: number;
-  /** Record bytes restore() writes per transaction (its memory bound, plus one chunk). Default 8 MiB. */
-  readonly restoreBatchBytes?: number;
 }
 
 /** The FSM's state in one hash (the shape of process-cluster's NodeDigest). */
@@ -52,29 +43,37 @@ export interface KvDigest {
 
 export class LmdbKvFsm implements FSM<KvResult> {
   private applied: number;
-  private readonly chunkBytes: number;
-  private readonly restoreBatchBytes: number;
+  /** Entries up to this index may be handed over again and are skipped (environment-snapshots.ts). */
+  private heldThrough: number;
   private readonly work = new WorkTracker('lmdb-kv');
-  /** Releases of the snapshots not yet released: close() ends their read transactions. */
-  private readonly views = new PinnedViews();
+  private readonly snapshots: EnvironmentSnapshots<KvEnvironment>;
   private closed: Promise<void> | undefined;
 
   private constructor(
-    private readonly env: KvEnvironment,
+    private env: KvEnvironment,
+    dir: string,
     options: LmdbKvFsmOptions,
   ) {
-    this.chunkBytes = options.snapshotChunkBytes ?? MiB;
-    this.restoreBatchBytes = options.restoreBatchBytes ?? 8 * MiB;
     this.applied = readAppliedIndex(env);
+    this.heldThrough = this.applied;
+    this.snapshots = new EnvironmentSnapshots({
+      dir,
+      chunkBytes: options.snapshotChunkBytes ?? MiB,
+      work: this.work,
+      current: () => this.env,
+      root: (e) => e.root,
+      reopen: () => openKvEnvironment(dir, options),
+      replaced: (e) => {
+        this.env = e;
+      },
+      appliedIndexOfCopy,
+    });
   }
 
   /** Opens (creating if needed) the FSM's own LMDB environment in `dir`. */
   static open(dir: string, options: LmdbKvFsmOptions = {}): LmdbKvFsm {
-    const env = openKvEnvironment(dir, options);
-    // Applied index 0 with data present is a restore that crashed midway; no entry's changes
-    // are recorded, so whatever comes next (a restore, or a replay from index 1) starts clean.
-    if (readAppliedIndex(env) === 0 && firstKey(env) !== undefined) env.root.transactionSync(() => env.kv.clearSync());
-    return new LmdbKvFsm(env, options);
+    EnvironmentSnapshots.removeScratch(dir);
+    return new LmdbKvFsm(openKvEnvironment(dir, options), dir, options);
   }
 
   /** The index of the last entry whose changes are committed (0: none). */
@@ -94,18 +93,24 @@ export class LmdbKvFsm implements FSM<KvResult> {
     if (entries.length === 0) return [];
     const first = entries[0]!.index;
     const last = entries.at(-1)!.index;
-    // Raft hands over every entry after the applied index exactly once; anything else is a Raft
-    // bug that would silently skew the state, so it stops the node (a throw is fatal to Raft).
-    if (first !== this.applied + 1 || last !== first + entries.length - 1) {
+    // Raft hands over every entry after the applied index exactly once, except ones the state held
+    // when opened or restored; anything else is a Raft bug that would silently skew the state, so
+    // it stops the node (a throw is fatal to Raft).
+    const held = heldEntries(first, last, entries.length, this.applied, this.heldThrough);
+    if (held === undefined) {
       throw new Error(`lmdb-kv: batch ${first}..${last} (${entries.length} entries) does not continue applied index ${this.applied}`);
     }
+    // Held entries were applied before; their results went to whoever waited then (nobody here).
+    const skipped = entries.slice(0, held).map((): KvResult => 'absent');
+    if (held === entries.length) return skipped;
+    const fresh = entries.slice(held);
     const results = await this.env.root.transaction(() => {
-      const out = entries.map((e) => (e.type === LogType.Command ? this.applyCommand(decoder.decode(e.data)) : 'absent'));
+      const out = fresh.map((e) => (e.type === LogType.Command ? this.applyCommand(decoder.decode(e.data)) : 'absent'));
       putAppliedIndexSync(this.env, last);
       return out;
     });
     this.applied = last;
-    return results;
+    return [...skipped, ...results];
   }
 
   /** The committed value of `key` (a stale read as far as Raft is concerned). */
@@ -115,62 +120,18 @@ export class LmdbKvFsm implements FSM<KvResult> {
     return this.env.kv.get(bytes)?.toString('utf8') ?? null;
   }
 
+  /** Applies are awaited one batch at a time, so the environment already holds everything handed over. */
   snapshot(): FSMSnapshot {
     this.work.check('snapshot');
-    const transaction = this.env.root.useReadTransaction();
-    const release = this.views.pin(transaction);
-    const persist = async (write: (chunk: Uint8Array) => Promise<void>): Promise<void> => {
-      const out = new SnapshotWriter(write, this.chunkBytes);
-      // The index is read in the same read transaction as the data: the header cannot disagree with it.
-      await out.header(readAppliedIndex(this.env, transaction));
-      for (const { key, value } of this.env.kv.getRange({ transaction })) {
-        const pending = out.record(key, value);
-        if (pending !== undefined) {
-          await pending;
-          this.work.check('persist');
-        }
-      }
-      await out.finish();
-    };
-    return { persist: (write) => this.work.run('persist', () => persist(write)), release };
+    return this.snapshots.snapshot();
   }
 
   restore(chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    return this.work.run('restore', () => this.replaceState(chunks));
-  }
-
-  private async replaceState(chunks: AsyncIterable<Uint8Array>): Promise<void> {
-    const parser = new SnapshotParser();
-    let batch: [Buffer, Buffer][] = [];
-    let batchBytes = 0;
-    let cleared = false;
-    const writeBatch = async (finalIndex?: number): Promise<void> => {
-      const records = batch;
-      batch = [];
-      batchBytes = 0;
-      const clear = !cleared;
-      await this.env.root.transaction(() => {
-        if (clear) {
-          putAppliedIndexSync(this.env, 0);
-          this.env.kv.clearSync();
-        }
-        for (const [key, value] of records) this.env.kv.putSync(key, value);
-        if (finalIndex !== undefined) putAppliedIndexSync(this.env, finalIndex);
-      });
-      cleared = true;
-      this.applied = finalIndex ?? 0;
-    };
-    for await (const chunk of chunks) {
-      this.work.check('restore');
-      parser.push(chunk, (key, value) => {
-        batch.push([key, value]);
-        batchBytes += key.length + value.length + RECORD_OVERHEAD_BYTES;
-      });
-      // Only after whole records parsed, so a stream with a bad header never touches the state.
-      if (batchBytes >= this.restoreBatchBytes) await writeBatch();
-    }
-    const { appliedIndex } = parser.finish();
-    await writeBatch(appliedIndex);
+    return this.work.run('restore', async () => {
+      const applied = await this.snapshots.restore(chunks, () => Promise.resolve());
+      this.heldThrough = applied;
+      this.applied = applied;
+    });
   }
 
   /**
@@ -180,7 +141,7 @@ export class LmdbKvFsm implements FSM<KvResult> {
    * characters in U+E000..U+FFFF, so for such keys compare digests of LMDB FSMs only.
    */
   digest(): Promise<KvDigest> {
-    return this.work.run('digest', () => this.hashState());
+    return this.work.run('digest', () => this.snapshots.reading(this.hashState()));
   }
 
   private async hashState(): Promise<KvDigest> {
@@ -204,11 +165,10 @@ export class LmdbKvFsm implements FSM<KvResult> {
     }
   }
 
-  /** Refuses new work, lets what is under way finish or stop, ends open snapshots, closes the environment. Idempotent. */
+  /** Refuses new work, lets what is under way finish or stop, closes the environment. Idempotent. */
   close(): Promise<void> {
     this.closed ??= (async () => {
       await this.work.close();
-      this.views.releaseAll();
       await this.env.root.close();
     })();
     return this.closed;
@@ -231,7 +191,21 @@ export class LmdbKvFsm implements FSM<KvResult> {
   }
 }
 
-function firstKey(env: KvEnvironment): Buffer | undefined {
-  for (const key of env.kv.getKeys({ limit: 1 })) return key;
-  return undefined;
+/** Opens a received copy read-only and reads its applied index: what is not a key-value state is corrupt. */
+async function appliedIndexOfCopy(dir: string): Promise<number> {
+  let env: KvEnvironment;
+  try {
+    env = openKvEnvironment(dir, { readOnly: true });
+  } catch (error) {
+    throw new CorruptionError(`environment copy does not open as a key-value state: ${String(error)}`);
+  }
+  try {
+    const applied = readAppliedIndex(env);
+    if (applied < 1) throw new CorruptionError('environment copy holds no key-value state');
+    return applied;
+  } catch (error) {
+    throw error instanceof CorruptionError ? error : new CorruptionError(`environment copy is not a key-value state: ${String(error)}`);
+  } finally {
+    await env.root.close();
+  }
 }
