@@ -3,10 +3,11 @@
  *
  * Why not a stream of records: walking a million records, encoding each and writing them back one
  * by one on the follower costs seconds of the main thread on both ends (on the leader it stalled
- * heartbeats and client calls for seconds with a 1 GB namespace). LMDB's own compacting copy
- * (mdb_env_copy2 with MDB_CP_COMPACT, run by lmdb-js on a libuv worker thread) writes the used
- * pages of one read transaction to a file at disk speed; the follower writes the bytes it receives
- * to a file and swaps it in for its environment's. Neither side decodes anything.
+ * heartbeats and client calls for seconds with a 1 GB namespace). LMDB's own copy (mdb_env_copy2,
+ * run by lmdb-js on a libuv worker thread) writes the pages of one read transaction to a file at
+ * disk speed; the follower writes the bytes it receives to a file and swaps it in for its
+ * environment's. Neither side decodes anything. The copy is not compacted (see below), so it
+ * carries the environment's free pages too.
  *
  * The copy's read transaction starts on the worker thread, so it may hold batches committed after
  * the point Raft labels the snapshot with: its state is at an index at least the snapshot's, all of
@@ -29,7 +30,7 @@ const HEADER_BYTES = ENVIRONMENT_COPY_MAGIC.length + 8;
 export const DATA_FILE = 'data.mdb';
 
 /**
- * Copies `root` (compacted) into the empty directory `scratch`, streams the copy through `write` in
+ * Copies `root` into the empty directory `scratch`, streams the copy through `write` in
  * chunks of `chunkBytes` (awaiting each: the backpressure), and removes the copy. `check` runs
  * between chunks (it throws to stop early, as when the FSM closes).
  */
@@ -43,7 +44,9 @@ export async function writeEnvironmentCopy(
   await fsp.rm(scratch, { recursive: true, force: true });
   await fsp.mkdir(scratch, { recursive: true });
   try {
-    await root.backup(scratch, true);
+    // Not compacted: lmdb-js's compacting copy makes files that break on the first writes after
+    // they are opened (an LMDB assertion in mdb_page_alloc, kriszyp/lmdb-js#198; reproduced here).
+    await root.backup(scratch, false);
     check();
     const file = await fsp.open(join(scratch, DATA_FILE), 'r');
     try {

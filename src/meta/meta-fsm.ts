@@ -12,7 +12,7 @@
  *   that must see a batch wait for committedAtLeast(index) (or settled()).
  * - The entry at index 1 (the cluster's bootstrap configuration, whatever its type) creates the
  *   root directory: every replica makes it at the same point of the log, none outside it.
- * - Snapshots are LMDB's compacting copy of the environment, made on a worker thread and
+ * - Snapshots are LMDB's copy of the environment, made on a worker thread and
  *   streamed as a file (environment-copy.ts); restore() receives the file, checks it opens as a
  *   namespace, and swaps it in for the data file by one rename. A restore cut short or damaged
  *   changes nothing. A copy may hold batches committed after the index Raft labels it with, so

@@ -5,7 +5,7 @@
  * - Each apply batch is ONE LMDB transaction holding its changes and the index of its last entry,
  *   so appliedIndex() is exactly what is committed with the data (kv-environment.ts on commit
  *   versus flush), and a restart resumes after it instead of replaying the log.
- * - Snapshots are the namespace FSM's: LMDB's compacting copy of the environment, made on a
+ * - Snapshots are the namespace FSM's: LMDB's copy of the environment, made on a
  *   worker thread and streamed as a file; restore() swaps the received file in by one rename
  *   (src/meta/environment-snapshots.ts). A copy may hold batches committed after Raft's label, so
  *   entries the state already holds are skipped when Raft hands them over.
