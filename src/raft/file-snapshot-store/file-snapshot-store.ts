@@ -64,7 +64,7 @@ export class FileSnapshotStore implements SnapshotStore {
     const root = path.resolve(dir);
     await createDirDurably(root);
     await removeLeftovers(root, logger);
-    const syncEveryBytes = positiveInteger('syncEveryBytes', options.syncEveryBytes ?? 8 * MiB);
+    const syncEveryBytes = positiveInteger('syncEveryBytes', options.syncEveryBytes ?? 1 * MiB);
     return new FileSnapshotStore(root, retain, logger, readChunkBytes, syncEveryBytes);
   }
 
