@@ -26,7 +26,7 @@ export interface FileSnapshotStoreOptions {
   readonly logger?: Logger;
   /** Size of the chunks open() yields (and of each read). Default 1 MiB. */
   readonly readChunkBytes?: number;
-  /** Bytes a sink writes before it syncs them (bounding the dirty pages it leaves). Default 8 MiB. */
+  /** Bytes a sink writes before it syncs them (bounding the dirty pages it leaves). Default 1 MiB. */
   readonly syncEveryBytes?: number;
 }
 
