@@ -30,6 +30,8 @@ export interface EnvironmentSnapshotsHost<E> {
   readonly work: WorkTracker;
   current(): E;
   root(env: E): CopyableRoot;
+  /** The environment is about to close for the swap (readers should fail cleanly until replaced()). */
+  withdraw(): void;
   /** Opens the environment in `dir` again (after the swap). */
   reopen(): E;
   replaced(env: E): void;
@@ -94,7 +96,9 @@ export class EnvironmentSnapshots<E> {
     this.generation++;
     await Promise.allSettled([...this.readers]);
     await quiesce();
-    await host.root(host.current()).close();
+    const root = host.root(host.current());
+    host.withdraw();
+    await root.close();
     try {
       await installEnvironmentCopy(incoming, host.dir);
     } finally {

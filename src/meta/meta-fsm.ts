@@ -78,6 +78,7 @@ export class MetaFsm implements FSM<MetaResult> {
       work: this.work,
       current: () => this.state.env,
       root: (e) => e.root,
+      withdraw: () => this.state.withdrawEnvironment(),
       reopen: () => openMetaEnvironment(dir, options),
       replaced: (e) => this.state.replaceEnvironment(e),
       appliedIndexOfCopy,

@@ -21,12 +21,30 @@ export interface FoundNode {
   readonly record: InodeRecord;
 }
 
+/** A read while a restore swaps the environment's data file (a moment): the caller may retry. */
+export class NamespaceUnavailableError extends Error {
+  constructor() {
+    super('the namespace is being replaced by a snapshot from the leader; retry');
+    this.name = 'NamespaceUnavailableError';
+  }
+}
+
 export class NamespaceState {
-  constructor(private current: MetaEnvironment) {}
+  private current: MetaEnvironment | undefined;
+
+  constructor(env: MetaEnvironment) {
+    this.current = env;
+  }
 
   /** The environment in use; read it at each use: a restore swaps in another one. */
   get env(): MetaEnvironment {
+    if (this.current === undefined) throw new NamespaceUnavailableError();
     return this.current;
+  }
+
+  /** Used by the FSM only: a restore is about to close the environment; reads fail until replaceEnvironment(). */
+  withdrawEnvironment(): void {
+    this.current = undefined;
   }
 
   /** Used by the FSM only, when a restore has swapped the environment's data file. */

@@ -10,6 +10,7 @@
 import { status } from '@grpc/grpc-js';
 import { RaftError, type RaftErrorCode } from '../raft';
 import type { RefusalKind } from '../meta/results';
+import { NamespaceUnavailableError } from '../meta/namespace-state';
 
 /** A failure with the status and message the caller gets. */
 export class ServiceError extends Error {
@@ -57,6 +58,7 @@ export function refusalError(refusal: { readonly kind: RefusalKind; readonly mes
 /** What the caller is told for any error thrown while serving a call. */
 export function toServiceError(error: unknown): ServiceError {
   if (error instanceof ServiceError) return error;
+  if (error instanceof NamespaceUnavailableError) return new ServiceError(status.UNAVAILABLE, error.message);
   if (error instanceof RaftError) {
     const tail = error.outcome === 'unknown' ? ' (the request may or may not have been applied; retry with the same request_id to be sure)' : '';
     return new ServiceError(RAFT_ERROR_STATUS[error.code], `${error.message}${tail}`);

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { open as openLmdb } from 'lmdb';
 import { CorruptionError, LogType } from '../../src/raft';
 import { MetaFsm } from '../../src/meta/meta-fsm';
+import { NamespaceUnavailableError } from '../../src/meta/namespace-state';
 import { ENVIRONMENT_COPY_MAGIC } from '../../src/meta/environment-copy';
 import { DIRECTORY, FILE } from '../../src/meta/node-types';
 import {
@@ -357,5 +358,36 @@ test('a restore waits for a copy being streamed, and a snapshot taken before a r
     assert.ok(written > 1);
     assert.deepEqual(await target.fsm.digest(), await source.fsm.digest());
     await assert.rejects(persistView(stale), /a restore replaced the state/);
+  });
+});
+
+test('reads during a restore see the old state, the new one, or NamespaceUnavailableError while the file is swapped', async () => {
+  await withFsms(async (open) => {
+    const source = await Replica.bootstrap(open('source'));
+    await source.batch([mkdir('/new')]);
+    const chunks = await persistToChunks(source.fsm);
+    const target = await Replica.bootstrap(open('target'));
+    await target.batch([mkdir('/old')]);
+    const seen = new Set<string>();
+    let done = false;
+    const restoring = target.fsm.restore(stream(chunks)).finally(() => (done = true));
+    while (!done) {
+      try {
+        seen.add(target.exists('/old') ? 'old' : target.exists('/new') ? 'new' : 'neither');
+      } catch (error) {
+        assert.ok(error instanceof NamespaceUnavailableError, String(error));
+        seen.add('unavailable');
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await restoring;
+    assert.ok(!seen.has('neither'), [...seen].join());
+    assert.ok(target.exists('/new'));
+    // The window itself, deterministically: withdrawn, reads fail with the retryable error.
+    const env = target.fsm.state.env;
+    target.fsm.state.withdrawEnvironment();
+    assert.throws(() => target.exists('/new'), NamespaceUnavailableError);
+    target.fsm.state.replaceEnvironment(env);
+    assert.ok(target.exists('/new'));
   });
 });

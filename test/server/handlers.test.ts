@@ -13,6 +13,7 @@ import { createNode, deleteNode, getNodeInfo, listDirectory } from '../../src/se
 import { finalizeWrite, getBlockLocations } from '../../src/server/block-handlers';
 import { heartbeat } from '../../src/server/cluster-handlers';
 import { ServiceError, toServiceError } from '../../src/server/service-error';
+import { NamespaceUnavailableError } from '../../src/meta/namespace-state';
 import { TrashPurger } from '../../src/server/trash-purger';
 import { loneMetaNode } from '../support/meta-cluster/lone-meta-node';
 
@@ -148,6 +149,8 @@ test('the error table: Raft failures, and errors that must never reach grpc-js a
   assert.match(timeout.message, /may or may not have been applied/);
   assert.equal(toServiceError(new RaftError('corruption', 'bad checksum', 'not-applied')).code, status.DATA_LOSS);
   assert.equal(toServiceError(new RaftError('overloaded', 'too many', 'not-applied')).code, status.RESOURCE_EXHAUSTED);
+  // A read in the moment a restore swaps a follower's namespace file: retryable.
+  assert.equal(toServiceError(new NamespaceUnavailableError()).code, status.UNAVAILABLE);
   // An LMDB error carries a numeric code that grpc-js would forward as the status.
   const lmdbLike = Object.assign(new Error('MDB_MAP_FULL'), { code: -30792 });
   const mapped = toServiceError(lmdbLike);

@@ -62,6 +62,8 @@ export class LmdbKvFsm implements FSM<KvResult> {
       work: this.work,
       current: () => this.env,
       root: (e) => e.root,
+      // Nothing reads the key-value FSM during a restore but the FSM itself, which is busy with it.
+      withdraw: () => undefined,
       reopen: () => openKvEnvironment(dir, options),
       replaced: (e) => {
         this.env = e;
