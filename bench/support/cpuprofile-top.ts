@@ -2,7 +2,10 @@
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): the functions with the most self time
  * and the most inclusive time, as milliseconds and shares of all samples (idle included).
  *
- *   node dist/bench/support/cpuprofile-top.js PROFILE.cpuprofile [ROWS]
+ *   node dist/bench/support/cpuprofile-top.js PROFILE.cpuprofile [ROWS] [LAST_SECONDS]
+ *
+ * LAST_SECONDS keeps only the samples of the profile's final seconds (a benchmark's measured
+ * rounds, without the load that came before them).
  */
 import { readFileSync } from 'node:fs';
 
@@ -26,15 +29,20 @@ function label(n: ProfileNode): string {
   return `${n.callFrame.functionName || '(anonymous)'} ${url}:${n.callFrame.lineNumber + 1}`;
 }
 
-function summarise(profile: CpuProfile, rows: number): string {
+function summarise(profile: CpuProfile, rows: number, lastSeconds: number | undefined): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   // Time per sampled node (µs): each sample's delta belongs to the node sampled.
   const perNode = new Map<number, number>();
+  const span = profile.timeDeltas.reduce((a, b) => a + b, 0);
+  const from = lastSeconds === undefined ? -Infinity : span - lastSeconds * 1e6;
+  let at = 0;
   let total = 0;
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at < from) return;
     perNode.set(id, (perNode.get(id) ?? 0) + dt);
     total += dt;
   });
@@ -62,9 +70,9 @@ function summarise(profile: CpuProfile, rows: number): string {
   return `${table('self time', self)}\n${table('inclusive time', inclusive)}\n`;
 }
 
-const [file, rows] = process.argv.slice(2);
+const [file, rows, last] = process.argv.slice(2);
 if (file === undefined) {
-  process.stderr.write('usage: node dist/bench/support/cpuprofile-top.js PROFILE.cpuprofile [ROWS]\n');
+  process.stderr.write('usage: node dist/bench/support/cpuprofile-top.js PROFILE.cpuprofile [ROWS] [LAST_SECONDS]\n');
   process.exit(2);
 }
-process.stdout.write(summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(rows ?? 30)));
+process.stdout.write(summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(rows ?? 30), last === undefined ? undefined : Number(last)));
