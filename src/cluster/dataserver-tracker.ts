@@ -121,16 +121,24 @@ export class DataServerTracker {
   }
 }
 
-/** Ascending, duplicate-free copy of `ids` (already sorted input is detected and copied as is). */
+/**
+ * `ids` ascending and without duplicates. A Float64Array that already is (every report a
+ * DataServer sends) is returned itself, not copied: the caller hands over a fresh array it does
+ * not touch again. Anything else is copied and sorted.
+ */
 export function sortedBlockIds(ids: ArrayLike<number>): Float64Array {
-  const out = ids instanceof Float64Array ? new Float64Array(ids) : Float64Array.from(ids);
-  let sorted = true;
-  for (let i = 1; i < out.length && sorted; i++) sorted = out[i - 1]! < out[i]!;
-  if (sorted) return out;
+  if (ids instanceof Float64Array && isStrictlyAscending(ids)) return ids;
+  const out = Float64Array.from(ids);
+  if (isStrictlyAscending(out)) return out;
   out.sort();
   let n = 0;
   for (let i = 0; i < out.length; i++) if (n === 0 || out[i] !== out[n - 1]) out[n++] = out[i]!;
   return out.subarray(0, n);
+}
+
+function isStrictlyAscending(ids: Float64Array): boolean {
+  for (let i = 1; i < ids.length; i++) if (!(ids[i - 1]! < ids[i]!)) return false;
+  return true;
 }
 
 function sortedIncludes(sorted: Float64Array, value: number): boolean {

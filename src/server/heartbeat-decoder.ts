@@ -138,6 +138,14 @@ function readPackedVarints(bytes: Buffer, out: Float64Array, n: number): number 
   return n;
 }
 
+/**
+ * Where the ids are read before the report gets its own array of exactly their number: one 80 KB
+ * allocation per heartbeat instead of a buffer grown by doubling and then trimmed (several times
+ * that, 200 times a second; typed arrays live outside the JS heap and their churn drove the
+ * leader's garbage collector). Decoding is synchronous, so one scratch array serves every call.
+ */
+let scratch = new Float64Array(16 * 1024);
+
 export function decodeHeartbeatRequest(buf: Buffer): DecodedHeartbeat {
   const reader = new WireReader(buf);
   let id = '';
@@ -145,7 +153,7 @@ export function decodeHeartbeatRequest(buf: Buffer): DecodedHeartbeat {
   let blockCount = 0;
   let freeSpace = 0;
   let capacity = 0;
-  let ids = new Float64Array(64);
+  let ids = scratch;
   let n = 0;
   const push = (value: number): void => {
     if (n === ids.length) {
@@ -177,5 +185,6 @@ export function decodeHeartbeatRequest(buf: Buffer): DecodedHeartbeat {
       n = readPackedVarints(packed, ids, n);
     } else reader.skip(wireType);
   }
+  scratch = ids;
   return { dataServer_id: id, dataServer_addr: address, block_count: blockCount, free_space: freeSpace, total_capacity: capacity, block_ids_report: ids.slice(0, n) };
 }
