@@ -105,7 +105,11 @@ async function main(): Promise<void> {
         client2 = new MetaClient(cluster.grpcAddress(roundLeader));
       }
       const before = cluster.leadership();
-      const snapshotsBefore = (await cluster.stats(roundLeader)).snapshotsTaken;
+      const snapshotsTaken = async (ids: readonly string[]): Promise<number> =>
+        (await Promise.all(ids.map((id) => cluster.stats(id)))).reduce((sum, s) => sum + s.snapshotsTaken, 0);
+      const followers = cluster.ids().filter((id) => id !== roundLeader);
+      const snapshotsBefore = await snapshotsTaken([roundLeader]);
+      const followerSnapshotsBefore = await snapshotsTaken(followers);
       sim.send({ type: 'pause', paused: true });
       const quietCpu0 = cpuSeconds(pid);
       const quietT0 = process.hrtime.bigint();
@@ -127,10 +131,12 @@ async function main(): Promise<void> {
       sim.send({ type: 'report' });
       const hb = await next('latency');
       const after = cluster.leadership();
-      // What else happened on the leader in this round: an election, or snapshots of the namespace.
+      // What else happened in this round: an election, or snapshots of the namespace (a follower's
+      // too: its copy competes for the disk the three nodes share here).
       const context = {
         leader_changed: after.id !== before.id || after.announcements !== before.announcements,
-        leader_snapshots: (await cluster.stats(roundLeader)).snapshotsTaken - snapshotsBefore,
+        leader_snapshots: (await snapshotsTaken([roundLeader])) - snapshotsBefore,
+        follower_snapshots: (await snapshotsTaken(followers)) - followerSnapshotsBefore,
       };
       const common = { bench: 'heartbeats', system: 'ours', round, dataservers, blocks_per_server: blocks, interval_ms: intervalMs, ...context };
       emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'off', ops_per_s: quiet.ops_per_s, p50_ms: quiet.p50_ms, p99_ms: quiet.p99_ms, leader_cpu_share: round2(quietShare) });

@@ -96,6 +96,11 @@ export class MetaProcessCluster {
     return this.nodes.map((n) => this.grpcAddress(n.id));
   }
 
+  /** Every node's id. */
+  ids(): string[] {
+    return this.nodes.map((n) => n.id);
+  }
+
   /** The operating-system process id of node `id` (for CPU accounting). */
   pid(id: string): number {
     const pid = this.bound.get(id)?.pid;
