@@ -175,9 +175,10 @@ export class BlockUpkeep {
     const safe = this.safeMode(registry);
     const load = new Map<string, number>();
     const bump = (id: string): void => void load.set(id, (load.get(id) ?? 0) + 1);
+    const repairs = reader.repairsByTarget();
     for (const id of registry.keys()) {
       const liveness = this.tracker.liveness(id);
-      for (const repair of reader.repairsTo(id)) {
+      for (const repair of repairs.get(id) ?? []) {
         const stuck = liveness === 'dead' || this.tracker.liveness(repair.source) === 'dead' || wallMs - repair.at > settings.repairTimeoutMs;
         if (stuck && !safe) {
           this.batch.add('repairCancel', [repair.blockId, id]);

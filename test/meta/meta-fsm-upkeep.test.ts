@@ -75,6 +75,14 @@ test('repairs: start, confirm (the target joins the holders), cancel (its copy i
     assert.deepEqual(started, { ok: true, applied: 2, skipped: 2 }, 'one copy per block; never to a current holder');
     assert.equal(r.reader.repairTarget(a), 'ds-4');
     assert.deepEqual(r.reader.repairsTo('ds-5'), [{ blockId: b, source: 'ds-1', at: T0 }]);
+    assert.deepEqual(
+      r.reader.repairsByTarget(),
+      new Map([
+        ['ds-4', [{ blockId: a, source: 'ds-1', at: T0 }]],
+        ['ds-5', [{ blockId: b, source: 'ds-1', at: T0 }]],
+      ]),
+      'the same copies in one scan, by target',
+    );
     assert.deepEqual(await r.ok(upkeep({ repairDone: [[a, 'ds-5'], [a, 'ds-4']] })), { ok: true, applied: 1, skipped: 1 });
     assert.deepEqual(r.reader.mappedBlock(a)?.holders, ['ds-1', 'ds-2', 'ds-3', 'ds-4']);
     assert.deepEqual([...r.reader.blocksHeldBy('ds-4')], [a]);
