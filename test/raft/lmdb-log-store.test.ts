@@ -180,6 +180,29 @@ test('truncating a conflicting suffix and appending in the same tick leaves the 
   });
 });
 
+test('discarding the whole log (one drop) and appending in the same tick leaves the new entries', async () => {
+  await withStores(async ({ logs }) => {
+    await logs.storeLogs(entries(1, 3000, 1));
+    // What installing a snapshot at 5000 does: the whole log goes, the entries after it come.
+    await Promise.all([logs.deleteRange(1, 3000), logs.storeLogs(entries(5001, 5003, 2))]);
+    assert.equal(logs.firstIndex(), 5001);
+    assert.equal(logs.lastIndex(), 5003);
+    assert.equal(logs.getLog(3000), undefined);
+    assert.deepEqual(logs.getLogs(5001, 6000), entries(5001, 5003, 2));
+  });
+});
+
+test('a range covering the stored log but not an unresolved store outside it keeps that store', async () => {
+  await withStores(async ({ logs }) => {
+    await logs.storeLogs(entries(1, 10));
+    const stored = logs.storeLogs(entries(11, 12));
+    await Promise.all([logs.deleteRange(1, 10), stored]);
+    assert.equal(logs.firstIndex(), 11);
+    assert.equal(logs.lastIndex(), 12);
+    assert.deepEqual(logs.getLogs(11, 100), entries(11, 12));
+  });
+});
+
 test('lastIndex only moves once the write resolved', async () => {
   await withStores(async ({ logs }) => {
     const stored = logs.storeLogs(entries(1, 3));
