@@ -26,6 +26,8 @@ export interface EnvironmentSnapshotsHost<E> {
   /** The environment's directory (LMDB's `path`). */
   readonly dir: string;
   readonly chunkBytes: number;
+  /** How fast a restore writes the received file (receiveEnvironmentCopy's default when absent). */
+  readonly restoreBytesPerSec?: number;
   /** The FSM's work: persist and restore run under it, and stop when it closes. */
   readonly work: WorkTracker;
   current(): E;
@@ -85,7 +87,7 @@ export class EnvironmentSnapshots<E> {
   async restore(chunks: AsyncIterable<Uint8Array>, quiesce: () => Promise<void>): Promise<number> {
     const { host } = this;
     const incoming = join(host.dir, RESTORE_SCRATCH);
-    await receiveEnvironmentCopy(chunks, incoming, () => host.work.check('restore'));
+    await receiveEnvironmentCopy(chunks, incoming, () => host.work.check('restore'), host.restoreBytesPerSec);
     let applied: number;
     try {
       applied = await host.appliedIndexOfCopy(incoming);

@@ -220,3 +220,15 @@ test('an installed copy takes rewrites of every key afterwards', async () => {
     }
   });
 });
+
+test('a received copy is written no faster than the pace asked for', async () => {
+  await withDir(async (dir) => {
+    const bytes = Buffer.concat(await copyOf(dir, 3000, 64 * 1024));
+    const rate = 4 * bytes.length; // a quarter of a second's worth
+    const started = performance.now();
+    await receiveEnvironmentCopy(stream(cutAt(bytes, [16, 50_000, 100_000, 150_000])), path.join(dir, 'paced'), noCheck, rate);
+    // A lower bound only (a busy machine may take longer): without the pacing this takes a few ms.
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 240, `${bytes.length} bytes at ${rate} B/s took ${elapsed.toFixed(0)} ms`);
+  });
+});

@@ -28,6 +28,8 @@ export const MAX_KEY_BYTES = 1978;
 export interface LmdbKvFsmOptions extends KvEnvironmentOptions {
   /** Size of the chunks persist() writes. Default 1 MiB. */
   readonly snapshotChunkBytes?: number;
+  /** How fast restore() writes the received copy to disk. Default 64 MiB/s. */
+  readonly restoreBytesPerSec?: number;
 }
 
 /** The FSM's state in one hash (the shape of process-cluster's NodeDigest). */
@@ -59,6 +61,7 @@ export class LmdbKvFsm implements FSM<KvResult> {
     this.snapshots = new EnvironmentSnapshots({
       dir,
       chunkBytes: options.snapshotChunkBytes ?? MiB,
+      ...(options.restoreBytesPerSec === undefined ? {} : { restoreBytesPerSec: options.restoreBytesPerSec }),
       work: this.work,
       current: () => this.env,
       root: (e) => e.root,
