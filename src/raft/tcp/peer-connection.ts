@@ -178,10 +178,23 @@ export class PeerConnection {
     });
   }
 
-  /** Writes queued frames until the queue is empty or the socket pushes back. */
+  /**
+   * Writes queued frames until the queue is empty or the socket pushes back. Corked, so a batch
+   * of several buffers (a frame header and its entries' payloads) leaves in one writev rather
+   * than a syscall per buffer: socket writes were 5% of a busy leader's main thread.
+   */
   private flush(): void {
     const socket = this.socket;
     if (this.state !== 'connected' || socket === undefined || this.awaitingDrain) return;
+    socket.cork();
+    try {
+      this.writeBatches(socket);
+    } finally {
+      socket.uncork();
+    }
+  }
+
+  private writeBatches(socket: net.Socket): void {
     const { stats } = this.options;
     for (let batch = this.queue.takeBatch(BATCH_TARGET_BYTES); batch; batch = this.queue.takeBatch(BATCH_TARGET_BYTES)) {
       stats.framesSent += batch.frames;
