@@ -9,8 +9,12 @@
  * Lines (JSON): CreateNode without and with heartbeats (each with the leader's CPU share), Heartbeat
  * latency with the leader's CPU share over one interval of heartbeats alone, and the p99 ratio.
  * Options: --dataservers 1000 --blocks 10000 --interval-ms 5000 --seconds 10 --concurrency 64
- * --rounds 2 --dir PATH (the pause stays under the 15 s after which a silent server turns stale).
+ * --rounds 2 --dir PATH (the pause stays under the 15 s after which a silent server turns stale),
+ * --simulator-nice N: run the simulator at that nice value. Its 1,000 DataServers share this
+ * machine's cores with the MetaServers, where real ones run elsewhere; the "on" line reports the
+ * simulator's CPU share so the two costs can be told apart.
  */
+import { setPriority } from 'node:os';
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +56,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string' },
       rounds: { type: 'string' },
       dir: { type: 'string' },
+      'simulator-nice': { type: 'string' },
     },
   });
   const dataservers = positiveInteger('dataservers', values.dataservers ?? '1000');
@@ -63,6 +68,11 @@ async function main(): Promise<void> {
 
   const cluster = await MetaProcessCluster.start({ size: 3, baseDir: values.dir, verbose: false }, (c) => openClusters.add(c));
   const sim = fork(join(__dirname, 'support/heartbeat-simulator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const simulatorNice = values['simulator-nice'] === undefined ? undefined : Number(values['simulator-nice']);
+  if (simulatorNice !== undefined) {
+    if (!Number.isInteger(simulatorNice) || simulatorNice < -20 || simulatorNice > 19) throw new Error(`--simulator-nice: need an integer in -20..19`);
+    setPriority(sim.pid!, simulatorNice);
+  }
   openClusters.add({ close: () => Promise.resolve(void sim.kill('SIGKILL')) });
   const inbox: SimMessage[] = [];
   let wake: (() => void) | undefined;
@@ -124,10 +134,12 @@ async function main(): Promise<void> {
       const aloneShare = (cpuSeconds(pid) - aloneCpu0) / (Number(process.hrtime.bigint() - aloneT0) / 1e9);
       sim.send({ type: 'measure' });
       const cpu0 = cpuSeconds(pid);
+      const simCpu0 = cpuSeconds(sim.pid!);
       const t0 = process.hrtime.bigint();
       const loaded = await createLoop(`h${round}`);
       const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
       const share = (cpuSeconds(pid) - cpu0) / elapsed;
+      const simShare = (cpuSeconds(sim.pid!) - simCpu0) / elapsed;
       sim.send({ type: 'report' });
       const hb = await next('latency');
       const after = cluster.leadership();
@@ -140,7 +152,7 @@ async function main(): Promise<void> {
       };
       const common = { bench: 'heartbeats', system: 'ours', round, dataservers, blocks_per_server: blocks, interval_ms: intervalMs, ...context };
       emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'off', ops_per_s: quiet.ops_per_s, p50_ms: quiet.p50_ms, p99_ms: quiet.p99_ms, leader_cpu_share: round2(quietShare) });
-      emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'on', ops_per_s: loaded.ops_per_s, p50_ms: loaded.p50_ms, p99_ms: loaded.p99_ms, leader_cpu_share: round2(share) });
+      emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'on', ops_per_s: loaded.ops_per_s, p50_ms: loaded.p50_ms, p99_ms: loaded.p99_ms, leader_cpu_share: round2(share), simulator_cpu_share: round2(simShare), simulator_nice: simulatorNice ?? 0 });
       emit({
         ...common,
         op: 'Heartbeat',
