@@ -41,6 +41,7 @@ export function windowLine(phase: string, concurrency: number, w: WindowLatency)
     max_ms: w.max_ms,
     window_ms: w.ms,
     samples: w.count,
+    slowest: w.slowest,
   };
 }
 

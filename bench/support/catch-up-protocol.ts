@@ -43,6 +43,8 @@ export interface WindowLatency {
   readonly p50_ms: number;
   readonly p99_ms: number;
   readonly max_ms: number;
+  /** The slowest operations as [ms from the window's start to their completion, latency ms], slowest first. */
+  readonly slowest: readonly (readonly [number, number])[];
 }
 
 export interface LoadResult {

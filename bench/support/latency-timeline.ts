@@ -7,6 +7,8 @@
 import type { TimeWindow, WindowLatency } from './catch-up-protocol';
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
+/** How many of a window's slowest operations it lists (where in the window the stalls fell). */
+const SLOWEST = 8;
 
 export class LatencyTimeline {
   private ends: Float64Array<ArrayBuffer> = new Float64Array(1 << 16);
@@ -25,9 +27,17 @@ export class LatencyTimeline {
   /** The operations that completed within [from, to]. */
   window({ name, from, to }: TimeWindow): WindowLatency {
     const picked: number[] = [];
+    const slowest: [number, number][] = [];
     for (let i = 0; i < this.n; i++) {
       const end = this.ends[i]!;
-      if (end >= from && end <= to) picked.push(this.latencies[i]!);
+      if (end < from || end > to) continue;
+      const latency = this.latencies[i]!;
+      picked.push(latency);
+      if (slowest.length < SLOWEST || latency > slowest[slowest.length - 1]![1]) {
+        slowest.push([Math.round(end - from), round2(latency)]);
+        slowest.sort((a, b) => b[1] - a[1]);
+        if (slowest.length > SLOWEST) slowest.pop();
+      }
     }
     const sorted = Float64Array.from(picked).sort();
     const pick = (q: number): number =>
@@ -41,6 +51,7 @@ export class LatencyTimeline {
       p50_ms: round2(pick(0.5)),
       p99_ms: round2(pick(0.99)),
       max_ms: round2(sorted.length === 0 ? Number.NaN : sorted[sorted.length - 1]!),
+      slowest,
     };
   }
 }

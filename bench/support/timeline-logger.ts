@@ -47,6 +47,7 @@ export class TimelineLogger implements Logger {
   }
 
   private print(level: string, message: string, fields: LogFields | undefined): void {
-    process.stderr.write(`# ${this.id} ${level}: ${message}${fields === undefined ? '' : ` ${JSON.stringify(fields)}`}\n`);
+    // The wall-clock time (ms) first, so verbose logs of different nodes line up with each other and with the latency windows.
+    process.stderr.write(`# ${wallNow().toFixed(0)} ${this.id} ${level}: ${message}${fields === undefined ? '' : ` ${JSON.stringify(fields)}`}\n`);
   }
 }
