@@ -380,7 +380,14 @@ test('close() waits for a batch and a persist under way, stops the persist, and 
     const view = fsm.snapshot();
     let unblock!: () => void;
     const blocked = new Promise<void>((resolve) => (unblock = resolve));
-    const persisting = view.persist(() => blocked);
+    let writing!: () => void;
+    const firstWrite = new Promise<void>((resolve) => (writing = resolve));
+    const persisting = view.persist(() => {
+      writing();
+      return blocked;
+    });
+    // The persist is under way once it writes (its copy is made first, on a worker thread).
+    await firstWrite;
     const applying = fsm.applyBatch(batch(fsm.appliedIndex() + 1, [encodePut('late', 'batch')]));
     let closed = false;
     const closing = fsm.close().then(() => (closed = true));
