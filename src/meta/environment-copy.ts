@@ -123,7 +123,11 @@ export async function receiveEnvironmentCopy(
           body = header.subarray(HEADER_BYTES);
         }
         if (written + body.length > expected) throw new CorruptionError(`environment copy: more than the ${expected} bytes announced`);
-        await file.write(body, 0, body.length, written);
+        for (let done = 0; done < body.length; ) {
+          // A write may take fewer bytes than offered (rare for files, but allowed): go on from there.
+          const { bytesWritten } = await file.write(body, done, body.length - done, written + done);
+          done += bytesWritten;
+        }
         written += body.length;
         unsynced += body.length;
         if (unsynced >= SYNC_EVERY_BYTES) {
