@@ -9,7 +9,7 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FSMSnapshot } from '../raft';
+import { CorruptionError, type FSMSnapshot } from '../raft';
 import { installEnvironmentCopy, receiveEnvironmentCopy, writeEnvironmentCopy } from './environment-copy';
 import type { WorkTracker } from './work-tracker';
 
@@ -37,8 +37,10 @@ export interface EnvironmentSnapshotsHost<E> {
   /** Opens the environment in `dir` again (after the swap). */
   reopen(): E;
   replaced(env: E): void;
-  /** The applied index of a received copy opened read-only; throws CorruptionError when it is no state of this FSM. */
-  appliedIndexOfCopy(dir: string): Promise<number>;
+  /** Opens the environment in `dir` read-only (a received copy being checked). */
+  openCopy(dir: string): E;
+  /** The applied index an environment records (anything but a positive integer: it holds no state of this FSM). */
+  appliedIndex(env: E): unknown;
 }
 
 export class EnvironmentSnapshots<E> {
@@ -90,7 +92,7 @@ export class EnvironmentSnapshots<E> {
     await receiveEnvironmentCopy(chunks, incoming, () => host.work.check('restore'), host.restoreBytesPerSec);
     let applied: number;
     try {
-      applied = await host.appliedIndexOfCopy(incoming);
+      applied = await this.appliedIndexOfCopy(incoming);
     } catch (error) {
       rmSync(incoming, { recursive: true, force: true });
       throw error;
@@ -108,6 +110,28 @@ export class EnvironmentSnapshots<E> {
       host.replaced(host.reopen());
     }
     return applied;
+  }
+
+  /** Opens a received copy read-only and reads its applied index: what is not a state of this FSM is corrupt. */
+  private async appliedIndexOfCopy(dir: string): Promise<number> {
+    const { host } = this;
+    let env: E;
+    try {
+      env = host.openCopy(dir);
+    } catch (error) {
+      throw new CorruptionError(`environment copy does not open as this FSM's state: ${String(error)}`);
+    }
+    try {
+      const applied = host.appliedIndex(env);
+      if (typeof applied !== 'number' || !Number.isSafeInteger(applied) || applied < 1) {
+        throw new CorruptionError(`environment copy holds no state (applied index ${String(applied)})`);
+      }
+      return applied;
+    } catch (error) {
+      throw error instanceof CorruptionError ? error : new CorruptionError(`environment copy does not read as this FSM's state: ${String(error)}`);
+    } finally {
+      await host.root(env).close();
+    }
   }
 
   /** Remembers `work`, which reads the environment across awaits, so a swap waits for it. */

@@ -94,6 +94,8 @@ export const NEXT_BLOCK_KEY = 'nextBlock';
 export interface MetaEnvironmentOptions {
   /** Initial map size; lmdb-js grows the map on demand, so this only saves early remaps. */
   readonly mapSizeBytes?: number;
+  /** Open without writing (a received snapshot copy being checked). */
+  readonly readOnly?: boolean;
 }
 
 export function openMetaEnvironment(dir: string, options: MetaEnvironmentOptions = {}): MetaEnvironment {
@@ -102,6 +104,7 @@ export function openMetaEnvironment(dir: string, options: MetaEnvironmentOptions
     maxDbs: DATABASE_NAMES.length,
     overlappingSync: true,
     noSync: false,
+    ...(options.readOnly === true ? { readOnly: true } : {}),
     ...(options.mapSizeBytes === undefined ? {} : { mapSize: options.mapSizeBytes }),
   });
   try {

@@ -22,8 +22,7 @@
  *   in the JS heap.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'lmdb';
-import { CorruptionError, LogType, type FSM, type FSMSnapshot, type LogEntry } from '../raft';
+import { LogType, type FSM, type FSMSnapshot, type LogEntry } from '../raft';
 import { applyEncodedCommand } from './command-applier';
 import { EnvironmentSnapshots, heldEntries } from './environment-snapshots';
 import { APPLIED_KEY, DATABASE_NAMES, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
@@ -84,7 +83,8 @@ export class MetaFsm implements FSM<MetaResult> {
       withdraw: () => this.state.withdrawEnvironment(),
       reopen: () => openMetaEnvironment(dir, options),
       replaced: (e) => this.state.replaceEnvironment(e),
-      appliedIndexOfCopy,
+      openCopy: (copy) => openMetaEnvironment(copy, { readOnly: true }),
+      appliedIndex: (e) => e.state.get(APPLIED_KEY),
     });
     this.applied = this.state.appliedIndex();
     this.handed = this.applied;
@@ -258,27 +258,5 @@ export class MetaFsm implements FSM<MetaResult> {
     this.applied = index;
     if (this.handed < index) this.handed = index;
     for (const listener of this.appliedListeners) listener(index);
-  }
-
-}
-
-/** Opens a received copy read-only and reads its applied index: what is not a namespace is corrupt. */
-async function appliedIndexOfCopy(dir: string): Promise<number> {
-  let root;
-  try {
-    root = open({ path: dir, readOnly: true, maxDbs: DATABASE_NAMES.length });
-  } catch (error) {
-    throw new CorruptionError(`environment copy does not open as LMDB: ${String(error)}`);
-  }
-  try {
-    const applied: unknown = root.openDB<number, string>({ name: 'state', encoding: 'msgpack', keyEncoding: 'ordered-binary' }).get(APPLIED_KEY);
-    if (typeof applied !== 'number' || !Number.isSafeInteger(applied) || applied < 1) {
-      throw new CorruptionError(`environment copy holds no namespace (applied index ${String(applied)})`);
-    }
-    return applied;
-  } catch (error) {
-    throw error instanceof CorruptionError ? error : new CorruptionError(`environment copy is not a namespace: ${String(error)}`);
-  } finally {
-    await root.close();
   }
 }

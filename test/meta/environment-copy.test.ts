@@ -6,32 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { CorruptionError } from '../../src/raft';
 import { DATA_FILE, ENVIRONMENT_COPY_MAGIC, installEnvironmentCopy, receiveEnvironmentCopy, writeEnvironmentCopy } from '../../src/meta/environment-copy';
 import { heldEntries } from '../../src/meta/environment-snapshots';
-
-async function withDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'environment-copy-'));
-  try {
-    await body(dir);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { stream, withDir } from './support/meta-harness';
 
 const noCheck = (): void => undefined;
-
-function stream(pieces: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator]: () => {
-      let i = 0;
-      return { next: () => Promise.resolve(i < pieces.length ? { done: false, value: pieces[i++]! } : { done: true, value: undefined }) };
-    },
-  };
-}
 
 /** An environment of `count` records in `dir`, streamed as a copy in chunks of `chunkBytes`. */
 async function copyOf(dir: string, count: number, chunkBytes: number): Promise<Buffer[]> {
@@ -123,18 +105,7 @@ test('damaged streams are CorruptionErrors, and their scratch is removed', async
       assert.ok(!fs.existsSync(scratch), `${name}: scratch removed`);
     }
     // A stream that fails (the connection dropped) is not corrupt, but leaves nothing either.
-    const failing: AsyncIterable<Uint8Array> = {
-      [Symbol.asyncIterator]: () => {
-        let sent = false;
-        return {
-          next: () => {
-            if (sent) return Promise.reject(new Error('connection lost'));
-            sent = true;
-            return Promise.resolve({ done: false, value: bytes.subarray(0, 100) });
-          },
-        };
-      },
-    };
+    const failing = stream([bytes.subarray(0, 100)], { after: 1, error: new Error('connection lost') });
     await assert.rejects(receiveEnvironmentCopy(failing, scratch, noCheck), /connection lost/);
     assert.ok(!fs.existsSync(scratch));
     // `check` stops a receive (the FSM closing).

@@ -13,6 +13,7 @@ import { CorruptionError, LogType, type LogEntry } from '../../src/raft';
 import { LmdbKvFsm, type LmdbKvFsmOptions } from '../support/lmdb-kv/lmdb-kv-fsm';
 import { encodeDel, encodePut, mapHash } from '../support/process-cluster/kv-fsm';
 import { seededRandom } from '../support/process-cluster/workload';
+import { stream } from '../support/chunk-stream';
 
 const encoder = new TextEncoder();
 
@@ -81,15 +82,6 @@ async function persistToChunks(fsm: LmdbKvFsm, between?: () => Promise<void>): P
 }
 
 /** The chunks as the async iterable restore() takes (a plain array's async iteration). */
-function stream(chunks: readonly Uint8Array[]): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator]: () => {
-      let i = 0;
-      return { next: () => Promise.resolve(i < chunks.length ? { done: false, value: chunks[i++]! } : { done: true, value: undefined }) };
-    },
-  };
-}
-
 /** `bytes` cut at the given offsets. */
 function cut(bytes: Buffer, offsets: readonly number[]): Buffer[] {
   const points = [0, ...[...offsets].sort((a, b) => a - b), bytes.length];
@@ -327,18 +319,7 @@ test('damaged or interrupted streams change nothing', async () => {
     const badMagic = Buffer.from(bytes);
     badMagic[0] = 0x58;
     const garbage = Buffer.concat([bytes.subarray(0, 16), Buffer.alloc(bytes.length - 16, 0x33)]);
-    const interrupted: AsyncIterable<Uint8Array> = {
-      [Symbol.asyncIterator]: () => {
-        let sent = false;
-        return {
-          next: () => {
-            if (sent) return Promise.reject(new Error('connection lost'));
-            sent = true;
-            return Promise.resolve({ done: false, value: bytes.subarray(0, Math.floor(bytes.length / 2)) });
-          },
-        };
-      },
-    };
+    const interrupted = stream([bytes.subarray(0, Math.floor(bytes.length / 2))], { after: 1, error: new Error('connection lost') });
     const cases: [string, AsyncIterable<Uint8Array>, RegExp | typeof CorruptionError][] = [
       ['bad magic', stream([badMagic]), CorruptionError],
       ['cut short', stream([bytes.subarray(0, bytes.length - 3)]), CorruptionError],

@@ -11,7 +11,7 @@
  *   entries the state already holds are skipped when Raft hands them over.
  * - close() waits for the batch, restore or persist under way (Raft.shutdown() does not).
  */
-import { CorruptionError, LogType, type FSM, type FSMSnapshot, type LogEntry } from '../../../src/raft';
+import { LogType, type FSM, type FSMSnapshot, type LogEntry } from '../../../src/raft';
 import { EnvironmentSnapshots, heldEntries } from '../../../src/meta/environment-snapshots';
 import { WorkTracker } from '../../../src/meta/work-tracker';
 import { digestHash, parseKvCommand, type KvResult } from '../process-cluster/kv-fsm';
@@ -71,7 +71,8 @@ export class LmdbKvFsm implements FSM<KvResult> {
       replaced: (e) => {
         this.env = e;
       },
-      appliedIndexOfCopy,
+      openCopy: (copy) => openKvEnvironment(copy, { readOnly: true }),
+      appliedIndex: (e) => readAppliedIndex(e),
     });
   }
 
@@ -193,24 +194,5 @@ export class LmdbKvFsm implements FSM<KvResult> {
     if (key.length > MAX_KEY_BYTES) return 'bad-command';
     this.env.kv.putSync(key, Buffer.from(parsed.value, 'utf8'));
     return 'set';
-  }
-}
-
-/** Opens a received copy read-only and reads its applied index: what is not a key-value state is corrupt. */
-async function appliedIndexOfCopy(dir: string): Promise<number> {
-  let env: KvEnvironment;
-  try {
-    env = openKvEnvironment(dir, { readOnly: true });
-  } catch (error) {
-    throw new CorruptionError(`environment copy does not open as a key-value state: ${String(error)}`);
-  }
-  try {
-    const applied = readAppliedIndex(env);
-    if (applied < 1) throw new CorruptionError('environment copy holds no key-value state');
-    return applied;
-  } catch (error) {
-    throw error instanceof CorruptionError ? error : new CorruptionError(`environment copy is not a key-value state: ${String(error)}`);
-  } finally {
-    await env.root.close();
   }
 }
