@@ -102,9 +102,13 @@ export class StorageWriter {
     if (this.compactionLeft()) {
       // Compacted entries are never read again, so their deletion can trail behind: a slice per
       // write keeps a large compaction from blocking the loop for a second (and a leader from
-      // missing its quorum check meanwhile).
+      // missing its quorum check meanwhile). When everything stored goes (a snapshot installed
+      // past the whole log) it goes in one call, which an LMDB store turns into a single drop:
+      // slices of removes read and rewrote every leaf (800,000 entries: 0.4 s of a restoring
+      // follower's CPU and a rewrite of its log file, both contending with the leader).
       const first = this.logs.firstIndex();
-      writes.push(this.logs.deleteRange(first, Math.min(this.compactTarget, first + COMPACTION_SLICE - 1)));
+      const everything = this.compactTarget >= this.writtenLast;
+      writes.push(this.logs.deleteRange(first, everything ? this.compactTarget : Math.min(this.compactTarget, first + COMPACTION_SLICE - 1)));
     }
     if (!log) {
       await Promise.all(writes);
@@ -134,8 +138,8 @@ export class StorageWriter {
   }
 }
 
-/** Entries deleted per write when compacting. */
-const COMPACTION_SLICE = 8192;
+/** Entries deleted per write when compacting part of the log. */
+export const COMPACTION_SLICE = 8192;
 
 const EMPTY_BATCH: PersistBatch = { hardState: undefined, log: undefined, after: [] };
 
