@@ -16,6 +16,7 @@ const RAFT_KEYS: Record<string, keyof Config> = {
   max_append_entries: 'maxAppendEntries',
   max_append_bytes: 'maxAppendBytes',
   max_inflight_appends: 'maxInflightAppends',
+  max_appends_per_turn: 'maxAppendsPerTurn',
   leader_lease_timeout_ms: 'leaderLeaseTimeoutMs',
   trailing_logs: 'trailingLogs',
   snapshot_interval_ms: 'snapshotIntervalMs',

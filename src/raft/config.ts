@@ -18,6 +18,15 @@ export interface Config {
   maxAppendBytes: number;
   /** Most AppendEntries in flight to one follower (pipelining window). */
   maxInflightAppends: number;
+  /**
+   * Most AppendEntries sent to one follower in one turn of the node's loop (between two Readies).
+   * A follower that comes back far behind (after a snapshot install, say) then has its window
+   * filled a few messages per turn instead of getting maxInflightAppends x maxAppendEntries
+   * entries read from the store, encoded and written in one go (32,768 entries stalled a
+   * leader's writes for 60-120 ms), and a burst of its acks handled in one turn cannot multiply
+   * that. A follower that keeps up gets one message per turn and never meets the limit.
+   */
+  maxAppendsPerTurn: number;
   /** A leader that has not heard from a quorum within this long steps down (check-quorum). */
   leaderLeaseTimeoutMs: number;
   /** Entries kept in the log behind a snapshot, so slightly-behind followers avoid a snapshot. */
@@ -55,6 +64,7 @@ export function defaultConfig(localId: ServerId): Config {
     maxAppendEntries: 512,
     maxAppendBytes: 1 << 20,
     maxInflightAppends: 64,
+    maxAppendsPerTurn: 4,
     leaderLeaseTimeoutMs: 500,
     trailingLogs: 10240,
     snapshotIntervalMs: 120_000,
@@ -89,6 +99,7 @@ export function configProblems(config: Config): string[] {
   positiveInteger('maxAppendEntries');
   positiveInteger('maxAppendBytes', 1024);
   positiveInteger('maxInflightAppends');
+  positiveInteger('maxAppendsPerTurn');
   positiveInteger('leaderLeaseTimeoutMs', 5);
   positiveInteger('trailingLogs', 0);
   positiveInteger('snapshotIntervalMs', 5);

@@ -206,7 +206,11 @@ export class LeaderReplication {
     // A probing follower whose match is behind gets a probe even when nothing new is left to
     // send (an empty AppendEntries at our last index), or a server added to an idle cluster
     // would wait for the next proposal to hear anything.
-    while (pr.canSend(cfg.maxInflightAppends) && (pr.next <= last || (pr.state === 'probe' && pr.match < last))) {
+    while (
+      pr.sentThisTurn < cfg.maxAppendsPerTurn &&
+      pr.canSend(cfg.maxInflightAppends) &&
+      (pr.next <= last || (pr.state === 'probe' && pr.match < last))
+    ) {
       const prevLogIndex = pr.next - 1;
       const prevLogTerm = log.term(prevLogIndex);
       const entries = prevLogTerm === undefined ? [] : log.entries(pr.next, last, cfg.maxAppendEntries, cfg.maxAppendBytes);
@@ -228,7 +232,13 @@ export class LeaderReplication {
         seq: this.seq,
       });
       pr.sent(prevLogIndex + entries.length);
+      pr.sentThisTurn++;
     }
+  }
+
+  /** A Ready was taken: the next turn may send maxAppendsPerTurn again to every follower. */
+  endTurn(): void {
+    for (const pr of this.progress.values()) pr.sentThisTurn = 0;
   }
 
   /** An empty AppendEntries at the follower's known match point: never forces a backtrack. */

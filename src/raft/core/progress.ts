@@ -17,6 +17,8 @@ export class Progress {
   probeSent = false;
   /** Replicate: last index of each AppendEntries in flight, oldest first. */
   inflight: number[] = [];
+  /** AppendEntries sent since the last Ready (Config.maxAppendsPerTurn). */
+  sentThisTurn = 0;
   /** Time of the last message heard from this peer (check-quorum, heartbeat failure). */
   lastContact: number;
   /** Time the match index last advanced: in-flight messages unanswered long after were lost. */

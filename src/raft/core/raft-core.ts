@@ -373,6 +373,7 @@ export class RaftCore {
       events: out.events,
     };
     this.hardStateDirty = false;
+    this.leader.endTurn();
     return ready;
   }
 

@@ -169,3 +169,45 @@ test('fast backtracking: a suffix made of many short terms still converges in fe
   assert.ok(r.steps <= 2, `backtracking steps: ${r.steps}`);
   assert.ok(r.messages <= 12, `messages exchanged with the follower: ${r.messages}`);
 });
+
+test('a follower far behind has its window filled a few AppendEntries per turn, however many acks the turn handles, and still catches up', () => {
+  const perTurn = 4;
+  const config = { maxAppendEntries: 10, maxInflightAppends: 64, maxAppendsPerTurn: perTurn };
+  const h = new Harness(5);
+  const cfg = configEntry(1, 1, votersConfig(['a', 'b', 'c']));
+  const prefix = [cfg, ...entriesWithTerms(2, Array<number>(9).fill(1))];
+  const full = [...prefix, ...entriesWithTerms(11, Array<number>(2000).fill(1))];
+  const hard = { term: 1, votedFor: undefined };
+  const a = h.add('a', { log: full, hardState: hard, appliedIndex: 10, config });
+  const b = h.add('b', { log: prefix, hardState: hard, appliedIndex: 10, config });
+  h.add('c', { log: full, hardState: hard, appliedIndex: 10, config });
+  h.isolated.add('b');
+  h.campaign('a');
+  assert.equal(a.role(), 'leader');
+  h.isolated.delete('b');
+
+  let largestBurst = 0;
+  let mostAcksInATurn = 0;
+  const caughtUp = (): boolean => b.store.lastIndex() === a.store.lastIndex();
+  for (let turns = 0; !caughtUp(); turns++) {
+    assert.ok(turns < 10_000, 'b catches up');
+    // Everything the others have to say, delivered (their answers pile up for the leader).
+    h.deliver((m) => m.to !== a.id);
+    const toLeader = h.drop((m) => m.to === a.id);
+    if (toLeader.length === 0) {
+      h.now += 10; // a heartbeat restarts the exchange
+      h.tickAll();
+      continue;
+    }
+    // One turn of the leader's loop: every waiting answer stepped, then one Ready.
+    const before = h.sent.length;
+    for (const m of toLeader) a.core.step(m, h.now);
+    h.flush(a.id);
+    mostAcksInATurn = Math.max(mostAcksInATurn, toLeader.filter((m) => m.type === 'AppendEntriesResponse' && m.from === b.id).length);
+    const burst = h.sent.slice(before).filter((m) => m.type === 'AppendEntries' && m.to === b.id && m.entries.length > 0).length;
+    largestBurst = Math.max(largestBurst, burst);
+  }
+  assert.ok(mostAcksInATurn > 1, `some turn handled several of b's acks (at most ${mostAcksInATurn})`);
+  assert.equal(largestBurst, perTurn, 'a turn sends at most maxAppendsPerTurn messages to the follower');
+  assert.deepEqual(b.store.all(), a.store.all());
+});
