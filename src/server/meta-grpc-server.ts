@@ -21,7 +21,11 @@ export class MetaGrpcServer {
   ) {}
 
   static async start(node: MetaNode, bindAddress: string): Promise<MetaGrpcServer> {
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES, 'grpc.max_send_message_length': MAX_MESSAGE_BYTES });
+    const server = new grpc.Server({
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      'grpc.enable_channelz': 0,
+    });
     const forwarder = new Forwarder(node.settings.nodeId);
     const purger = new TrashPurger(node);
     server.addService(metaServerBinding(), metaServiceHandlers(node, forwarder, purger));

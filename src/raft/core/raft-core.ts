@@ -338,7 +338,7 @@ export class RaftCore {
       !this.out.isEmpty() ||
       this.hardStateDirty ||
       this.leader.needsBroadcast ||
-      (this.role === 'leader' && this.reads.hasUnsent()) ||
+      (this.role === 'leader' && this.reads.roundDue()) ||
       this.log.hasWriteToHandOut() ||
       this.applyLimit() > this.applyHandedOut
     );

@@ -10,6 +10,12 @@ interface PendingRead {
  * a quorum has answered an AppendEntries round sent after it (the `seq` the round carries), which
  * proves this node was still the leader when the read arrived. Reads that arrive before the
  * leader committed an entry of its own term wait for that first (its commit index may be stale).
+ *
+ * One round is in flight at a time; reads that arrive meanwhile go together in the next, begun as
+ * soon as it is confirmed (group commit, for reads). Under load a round per turn of the loop cost
+ * the leader two socket writes and the followers a wake-up each for a handful of reads: a tenth
+ * of the leader's time on a read-only workload. A read waits at most one extra round trip, and a
+ * round whose messages were lost is confirmed by the next heartbeat's answers all the same.
  */
 export class ReadIndexQueue {
   private waitingForOwnTerm: number[] = [];
@@ -29,7 +35,7 @@ export class ReadIndexQueue {
 
   /** True when a new confirmation round must be broadcast; binds the reads to `seq`. */
   startRound(seq: number): boolean {
-    if (this.unsent.length === 0) return false;
+    if (!this.roundDue()) return false;
     this.rounds.push({ seq, reads: this.unsent });
     this.unsent = [];
     return true;
@@ -42,9 +48,9 @@ export class ReadIndexQueue {
     }
   }
 
-  /** Reads waiting for a confirmation round to be sent. */
-  hasUnsent(): boolean {
-    return this.unsent.length > 0;
+  /** Reads wait for a round and none is in flight: startRound would begin one. */
+  roundDue(): boolean {
+    return this.unsent.length > 0 && this.rounds.length === 0;
   }
 
   hasPending(): boolean {

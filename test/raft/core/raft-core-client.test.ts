@@ -85,6 +85,28 @@ test('read index: hasReady() reports a read whose confirmation round is still to
   assert.deepEqual(leader.readStates, [{ requestId: 7, index: leader.core.commitIndex() }], 'confirmed without waiting for a tick');
 });
 
+test('read index: reads that arrive while a round is out wait and go together in the next one, started when it is confirmed', () => {
+  const h = Harness.bootstrapped(['a', 'b', 'c'], {}, 34);
+  const leader = h.stableLeader();
+  const heartbeats = (): number => h.sent.filter((m) => m.type === 'AppendEntries' && m.from === leader.id).length;
+  leader.core.requestRead(1);
+  h.flush(leader.id);
+  const afterFirstRound = heartbeats();
+  for (const id of [2, 3, 4]) {
+    leader.core.requestRead(id);
+    assert.equal(leader.core.hasReady(), false, `read ${id}: no Ready while the first round is out`);
+    h.flush(leader.id, true);
+  }
+  assert.equal(heartbeats(), afterFirstRound, 'no second round while the first is unanswered');
+  h.deliver();
+  assert.deepEqual(
+    leader.readStates.map((r) => r.requestId),
+    [1, 2, 3, 4],
+    'the first round confirmed read 1; its answer started one round for reads 2-4, itself confirmed',
+  );
+  assert.equal(heartbeats(), afterFirstRound + 2, 'exactly one more round (a heartbeat to each follower)');
+});
+
 test('read index: pending reads fail when the leader steps down', () => {
   const h = Harness.bootstrapped(['a', 'b', 'c'], {}, 33);
   const leader = h.stableLeader();
