@@ -37,12 +37,14 @@ const SYNC_EVERY_BYTES = 1024 * 1024;
 export const DATA_FILE = 'data.mdb';
 
 /**
- * Copies `root` into the empty directory `scratch`, streams the copy through `write` in
- * chunks of `chunkBytes` (awaiting each: the backpressure), and removes the copy. `check` runs
- * between chunks (it throws to stop early, as when the FSM closes).
+ * Has `copy` write the environment's copy into the empty directory `scratch`, streams it through
+ * `write` in chunks of `chunkBytes` (awaiting each: the backpressure), and removes it. `check` runs
+ * between chunks (it throws to stop early, as when the FSM closes). `copy` is an LMDB copy of the
+ * environment, not compacted: lmdb-js's compacting copy makes files that break on the first writes
+ * after they are opened (an LMDB assertion in mdb_page_alloc, kriszyp/lmdb-js#198; reproduced here).
  */
 export async function writeEnvironmentCopy(
-  root: { backup(path: string, compact: boolean): Promise<void> },
+  copy: (scratch: string) => Promise<void>,
   scratch: string,
   write: (chunk: Uint8Array) => Promise<void>,
   chunkBytes: number,
@@ -51,9 +53,7 @@ export async function writeEnvironmentCopy(
   await fsp.rm(scratch, { recursive: true, force: true });
   await fsp.mkdir(scratch, { recursive: true });
   try {
-    // Not compacted: lmdb-js's compacting copy makes files that break on the first writes after
-    // they are opened (an LMDB assertion in mdb_page_alloc, kriszyp/lmdb-js#198; reproduced here).
-    await root.backup(scratch, false);
+    await copy(scratch);
     check();
     const file = await fsp.open(join(scratch, DATA_FILE), 'r');
     try {

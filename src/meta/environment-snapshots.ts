@@ -10,6 +10,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptionError, type FSMSnapshot } from '../raft';
+import { copyEnvironmentInChild } from './copy-in-child';
 import { installEnvironmentCopy, receiveEnvironmentCopy, writeEnvironmentCopy } from './environment-copy';
 import type { WorkTracker } from './work-tracker';
 
@@ -18,7 +19,6 @@ const COPY_SCRATCH_PREFIX = 'snapshot-copy-';
 const RESTORE_SCRATCH = 'incoming';
 
 export interface CopyableRoot {
-  backup(path: string, compact: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,8 +75,8 @@ export class EnvironmentSnapshots<E> {
       host.work.run('persist', () => {
         if (generation !== this.generation) return Promise.reject(new Error(`${host.dir}: a restore replaced the state this snapshot was taken of`));
         const scratch = join(host.dir, `${COPY_SCRATCH_PREFIX}${++this.copyCount}`);
-        const root = host.root(host.current());
-        return this.reading(writeEnvironmentCopy(root, scratch, write, host.chunkBytes, () => host.work.check('persist')));
+        const copy = (dest: string): Promise<void> => copyEnvironmentInChild(host.dir, dest);
+        return this.reading(writeEnvironmentCopy(copy, scratch, write, host.chunkBytes, () => host.work.check('persist')));
       });
     return { persist, release: () => undefined };
   }

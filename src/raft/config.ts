@@ -34,6 +34,13 @@ export interface Config {
   /** How often to check whether to snapshot (randomised), and the threshold of new entries. */
   snapshotIntervalMs: number;
   snapshotThreshold: number;
+  /**
+   * A snapshot is taken as soon as this many entries were applied since the last one, without
+   * waiting for the interval (etcd's SnapshotCount; 0: only the interval). It bounds the log, and
+   * so its disk, its pages in memory and a slow follower's catch-up, whatever the write rate: at
+   * 4,500 writes/s the interval alone let the log reach 500,000 entries between snapshots.
+   */
+  snapshotMaxEntries: number;
   /** Snapshot data per InstallSnapshot message. */
   snapshotChunkBytes: number;
   /** InstallSnapshot chunks in flight to one follower, at most (the leader's memory per transfer). */
@@ -69,6 +76,7 @@ export function defaultConfig(localId: ServerId): Config {
     trailingLogs: 10240,
     snapshotIntervalMs: 120_000,
     snapshotThreshold: 8192,
+    snapshotMaxEntries: 100_000,
     snapshotChunkBytes: 1 << 20,
     snapshotWindowChunks: 8,
     // 64 MiB/s: a million-key snapshot still streams in two seconds, and the leader's own writes
@@ -104,6 +112,7 @@ export function configProblems(config: Config): string[] {
   positiveInteger('trailingLogs', 0);
   positiveInteger('snapshotIntervalMs', 5);
   positiveInteger('snapshotThreshold');
+  positiveInteger('snapshotMaxEntries', 0);
   positiveInteger('snapshotChunkBytes');
   positiveInteger('snapshotWindowChunks');
   positiveInteger('snapshotMaxBytesPerSec', 0);

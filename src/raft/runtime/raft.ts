@@ -443,6 +443,7 @@ export class Raft<R = unknown> {
     this.appliedIndex = entries.at(-1)!.index;
     this.core.appliedTo(this.appliedIndex);
     this.pendingReads.applied(this.appliedIndex);
+    this.snapshots?.applied(this.appliedIndex);
     this.scheduleFlush();
   }
 

@@ -23,7 +23,8 @@ export interface SnapshotTakerHost<R> {
 
 /**
  * Takes snapshots: every SnapshotInterval (randomised, so a cluster's nodes do not all snapshot at
- * once) when at least SnapshotThreshold entries were applied since the last one, and on demand.
+ * once) when at least SnapshotThreshold entries were applied since the last one, as soon as
+ * SnapshotMaxEntries were (however soon that is), and on demand.
  * The FSM captures a point-in-time view between two apply batches; writing it out runs off the
  * apply path while applies continue. Then the log is compacted up to
  * min(snapshot index, last index - TrailingLogs), and never past what the FSM has durably applied.
@@ -33,6 +34,8 @@ export class SnapshotTaker<R> {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: TimerHandle | undefined;
   private stopped = false;
+  /** A snapshot started by SnapshotMaxEntries is being taken (one at a time is enough). */
+  private takingForLogSize = false;
 
   constructor(
     private readonly host: SnapshotTakerHost<R>,
@@ -70,6 +73,20 @@ export class SnapshotTaker<R> {
     const run = this.chain.then(() => this.takeNow());
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** Entries up to `appliedIndex` were applied: past SnapshotMaxEntries since the last snapshot, take one now. */
+  applied(appliedIndex: number): void {
+    const max = this.host.cfg.snapshotMaxEntries;
+    if (max === 0 || this.stopped || this.takingForLogSize || appliedIndex - this.lastIndex < max) return;
+    this.takingForLogSize = true;
+    this.take().then(
+      () => (this.takingForLogSize = false),
+      (error: unknown) => {
+        this.takingForLogSize = false;
+        if (!this.stopped) this.host.logger.error('snapshot failed', { error: String(error) });
+      },
+    );
   }
 
   private arm(): void {

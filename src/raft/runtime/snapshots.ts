@@ -127,6 +127,11 @@ export class Snapshots<R> {
     return this.taker.take();
   }
 
+  /** Entries up to `appliedIndex` were applied (SnapshotMaxEntries may call for a snapshot). */
+  applied(appliedIndex: number): void {
+    this.taker.applied(appliedIndex);
+  }
+
   leadershipLost(): void {
     this.sender.stopAll();
   }

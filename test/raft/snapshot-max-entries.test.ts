@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Raft, defaultConfig, type FSM, type FSMSnapshot } from '../../src/raft/index';
+import { InmemLogStore, InmemNetwork, InmemSnapshotStore, InmemStableStore, ManualClock } from '../../src/raft/inmem/index';
+
+/** Counts applied commands; its snapshot is the count. */
+class CountingFsm implements FSM<undefined> {
+  count = 0;
+
+  apply(): undefined {
+    this.count++;
+    return undefined;
+  }
+
+  snapshot(): FSMSnapshot {
+    const count = this.count;
+    return { persist: (write) => write(new TextEncoder().encode(String(count))), release: () => undefined };
+  }
+
+  async restore(): Promise<void> {}
+}
+
+const INTERVAL_MS = 3_600_000;
+
+/**
+ * A lone voter with a snapshot interval of an hour, given `writes` commands one after another on a
+ * manual clock that moves a millisecond per step; returns the snapshots it took and how long that took.
+ */
+async function writeAndWatch(snapshotMaxEntries: number, writes: number): Promise<{ snapshots: number[]; elapsedMs: number }> {
+  const clock = new ManualClock(0);
+  const network = new InmemNetwork({ clock, seed: 1 });
+  const raft = await Raft.create<undefined>({
+    config: {
+      ...defaultConfig('a'),
+      heartbeatTimeoutMs: 50,
+      electionTimeoutMs: 50,
+      leaderLeaseTimeoutMs: 40,
+      snapshotIntervalMs: INTERVAL_MS,
+      snapshotThreshold: 1,
+      snapshotMaxEntries,
+      trailingLogs: 0,
+    },
+    fsm: new CountingFsm(),
+    logStore: new InmemLogStore(),
+    stableStore: new InmemStableStore(),
+    snapshotStore: new InmemSnapshotStore(),
+    transport: network.transport('addr-a'),
+    clock,
+    scheduler: (cb) => clock.setTimer(0, cb),
+  });
+  const snapshots: number[] = [];
+  raft.on('snapshot-taken', (e) => snapshots.push(e.index));
+  const until = async (done: () => boolean): Promise<void> => {
+    for (let i = 0; i < 10_000 && !done(); i++) {
+      clock.advance(1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.ok(done(), 'condition not reached');
+  };
+  try {
+    void raft.bootstrapCluster({ servers: [{ id: 'a', address: 'addr-a', suffrage: 'voter' }] });
+    await until(() => raft.state() === 'leader');
+    for (let i = 0; i < writes; i++) {
+      let applied = false;
+      void raft.apply(new Uint8Array([i])).then(() => (applied = true));
+      await until(() => applied);
+    }
+    // Time for a snapshot the last write may have started to finish.
+    for (let i = 0; i < 50; i++) {
+      clock.advance(1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { snapshots, elapsedMs: clock.now() };
+  } finally {
+    await raft.shutdown();
+  }
+}
+
+test('SnapshotMaxEntries: a snapshot is taken as soon as that many entries were applied, long before the interval', async () => {
+  const { snapshots, elapsedMs } = await writeAndWatch(20, 45);
+  assert.ok(elapsedMs < INTERVAL_MS / 100, `all within ${elapsedMs} ms`);
+  assert.equal(snapshots.length, 2, `one snapshot per 20 entries applied (taken at ${snapshots.join(', ')})`);
+  assert.ok(snapshots[0]! >= 20 && snapshots[1]! - snapshots[0]! >= 20, `each after 20 more entries: ${snapshots.join(', ')}`);
+});
+
+test('SnapshotMaxEntries 0: only the interval takes snapshots', async () => {
+  const { snapshots } = await writeAndWatch(0, 45);
+  assert.deepEqual(snapshots, []);
+});
