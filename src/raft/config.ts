@@ -36,9 +36,11 @@ export interface Config {
   snapshotThreshold: number;
   /**
    * A snapshot is taken as soon as this many entries were applied since the last one, without
-   * waiting for the interval (etcd's SnapshotCount; 0: only the interval). It bounds the log, and
-   * so its disk, its pages in memory and a slow follower's catch-up, whatever the write rate: at
-   * 4,500 writes/s the interval alone let the log reach 500,000 entries between snapshots.
+   * waiting for the interval (etcd's SnapshotCount; 0, the default: only the interval, as in
+   * hashicorp/raft). It bounds the log, and so its disk, its pages in memory and a slow
+   * follower's catch-up, whatever the write rate: at 4,500 writes/s the interval alone let the
+   * log reach 500,000 entries between snapshots. Worth it when a snapshot is cheap next to that
+   * much log: each one writes the whole FSM out.
    */
   snapshotMaxEntries: number;
   /** Snapshot data per InstallSnapshot message. */
@@ -76,7 +78,7 @@ export function defaultConfig(localId: ServerId): Config {
     trailingLogs: 10240,
     snapshotIntervalMs: 120_000,
     snapshotThreshold: 8192,
-    snapshotMaxEntries: 100_000,
+    snapshotMaxEntries: 0,
     snapshotChunkBytes: 1 << 20,
     snapshotWindowChunks: 8,
     // 64 MiB/s: a million-key snapshot still streams in two seconds, and the leader's own writes
