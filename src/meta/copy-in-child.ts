@@ -9,9 +9,16 @@
  * same (a read transaction of LMDB's, at the newest commit, beside this process's writer).
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 
 const CHILD_SCRIPT = join(__dirname, 'environment-copy-child.js');
+/**
+ * The copier's nice value: the copy is background work, and on a machine with few cores it should
+ * not take the CPU from the node's own loop (or a co-located leader's). Where lowering the priority
+ * is refused, the copy runs at the parent's.
+ */
+const COPIER_NICE = 10;
 /** Enough of the child's stderr to say why it failed. */
 const STDERR_KEEP_BYTES = 4096;
 
@@ -20,6 +27,13 @@ export function copyEnvironmentInChild(envDir: string, destDir: string): Promise
   return new Promise<void>((resolve, reject) => {
     // Not this process's execArgv: flags like --cpu-prof or --inspect are not for the copier.
     const child = spawn(process.execPath, [CHILD_SCRIPT, envDir, destDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, COPIER_NICE);
+      } catch {
+        // Not permitted here (or the child is already gone): the copy is the same, only not deprioritised.
+      }
+    }
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
