@@ -34,8 +34,8 @@ export class SnapshotTaker<R> {
   private chain: Promise<unknown> = Promise.resolve();
   private timer: TimerHandle | undefined;
   private stopped = false;
-  /** A snapshot started by SnapshotMaxEntries is being taken (one at a time is enough). */
-  private takingForLogSize = false;
+  /** Snapshots asked for and not finished (any trigger): SnapshotMaxEntries adds none meanwhile. */
+  private unfinished = 0;
 
   constructor(
     private readonly host: SnapshotTakerHost<R>,
@@ -70,7 +70,8 @@ export class SnapshotTaker<R> {
    * which is an earlier one when nothing was applied since it, or undefined when there is none.
    */
   take(): Promise<SnapshotMeta | undefined> {
-    const run = this.chain.then(() => this.takeNow());
+    this.unfinished++;
+    const run = this.chain.then(() => this.takeNow()).finally(() => this.unfinished--);
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -78,15 +79,10 @@ export class SnapshotTaker<R> {
   /** Entries up to `appliedIndex` were applied: past SnapshotMaxEntries since the last snapshot, take one now. */
   applied(appliedIndex: number): void {
     const max = this.host.cfg.snapshotMaxEntries;
-    if (max === 0 || this.stopped || this.takingForLogSize || appliedIndex - this.lastIndex < max) return;
-    this.takingForLogSize = true;
-    this.take().then(
-      () => (this.takingForLogSize = false),
-      (error: unknown) => {
-        this.takingForLogSize = false;
-        if (!this.stopped) this.host.logger.error('snapshot failed', { error: String(error) });
-      },
-    );
+    if (max === 0 || this.stopped || this.unfinished > 0 || appliedIndex - this.lastIndex < max) return;
+    this.take().catch((error: unknown) => {
+      if (!this.stopped) this.host.logger.error('snapshot failed', { error: String(error) });
+    });
   }
 
   private arm(): void {
