@@ -79,8 +79,11 @@ async function writeAndWatch(snapshotMaxEntries: number, writes: number): Promis
 test('SnapshotMaxEntries: a snapshot is taken as soon as that many entries were applied, long before the interval', async () => {
   const { snapshots, elapsedMs } = await writeAndWatch(20, 45);
   assert.ok(elapsedMs < INTERVAL_MS / 100, `all within ${elapsedMs} ms`);
-  assert.equal(snapshots.length, 2, `one snapshot per 20 entries applied (taken at ${snapshots.join(', ')})`);
-  assert.ok(snapshots[0]! >= 20 && snapshots[1]! - snapshots[0]! >= 20, `each after 20 more entries: ${snapshots.join(', ')}`);
+  // 47 entries in all (the configuration, the leader's no-op, 45 writes): two snapshots, or one
+  // if the first was captured a few entries late; none without SnapshotMaxEntries (below).
+  assert.ok(snapshots.length >= 1 && snapshots.length <= 2, `a snapshot per 20 entries applied (taken at ${snapshots.join(', ')})`);
+  assert.ok(snapshots[0]! >= 20, `the first after 20 entries: ${snapshots.join(', ')}`);
+  for (let i = 1; i < snapshots.length; i++) assert.ok(snapshots[i]! - snapshots[i - 1]! >= 20, `each after 20 more: ${snapshots.join(', ')}`);
 });
 
 test('SnapshotMaxEntries 0: only the interval takes snapshots', async () => {
