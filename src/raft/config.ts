@@ -40,7 +40,8 @@ export interface Config {
    * hashicorp/raft). It bounds the log, and so its disk, its pages in memory and a slow
    * follower's catch-up, whatever the write rate: at 4,500 writes/s the interval alone let the
    * log reach 500,000 entries between snapshots. Worth it when a snapshot is cheap next to that
-   * much log: each one writes the whole FSM out.
+   * much log: each one writes the whole FSM out. Each node draws its count anew after every
+   * snapshot, up to half as much again, so the nodes of a cluster do not all snapshot at once.
    */
   snapshotMaxEntries: number;
   /** Snapshot data per InstallSnapshot message. */

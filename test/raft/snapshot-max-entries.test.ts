@@ -22,11 +22,25 @@ class CountingFsm implements FSM<undefined> {
 
 const INTERVAL_MS = 3_600_000;
 
+/** A small deterministic generator (mulberry32), so each seed replays. */
+function seededRandom(seed: number): { next(): number } {
+  let a = seed >>> 0;
+  return {
+    next(): number {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+  };
+}
+
 /**
  * A lone voter with a snapshot interval of an hour, given `writes` commands one after another on a
  * manual clock that moves a millisecond per step; returns the snapshots it took and how long that took.
  */
-async function writeAndWatch(snapshotMaxEntries: number, writes: number): Promise<{ snapshots: number[]; elapsedMs: number }> {
+async function writeAndWatch(snapshotMaxEntries: number, writes: number, seed = 1): Promise<{ snapshots: number[]; elapsedMs: number }> {
   const clock = new ManualClock(0);
   const network = new InmemNetwork({ clock, seed: 1 });
   const raft = await Raft.create<undefined>({
@@ -46,6 +60,7 @@ async function writeAndWatch(snapshotMaxEntries: number, writes: number): Promis
     snapshotStore: new InmemSnapshotStore(),
     transport: network.transport('addr-a'),
     clock,
+    random: seededRandom(seed),
     scheduler: (cb) => clock.setTimer(0, cb),
   });
   const snapshots: number[] = [];
@@ -79,14 +94,21 @@ async function writeAndWatch(snapshotMaxEntries: number, writes: number): Promis
 test('SnapshotMaxEntries: a snapshot is taken as soon as that many entries were applied, long before the interval', async () => {
   const { snapshots, elapsedMs } = await writeAndWatch(20, 45);
   assert.ok(elapsedMs < INTERVAL_MS / 100, `all within ${elapsedMs} ms`);
-  // 47 entries in all (the configuration, the leader's no-op, 45 writes): two snapshots, or one
-  // if the first was captured a few entries late; none without SnapshotMaxEntries (below).
-  assert.ok(snapshots.length >= 1 && snapshots.length <= 2, `a snapshot per 20 entries applied (taken at ${snapshots.join(', ')})`);
-  assert.ok(snapshots[0]! >= 20, `the first after 20 entries: ${snapshots.join(', ')}`);
+  // 47 entries in all (the configuration, the leader's no-op, 45 writes), a snapshot after 20 to 29
+  // more each time: one or two; none without SnapshotMaxEntries (below).
+  assert.ok(snapshots.length >= 1 && snapshots.length <= 2, `a snapshot per 20-29 entries applied (taken at ${snapshots.join(', ')})`);
+  assert.ok(snapshots[0]! >= 20 && snapshots[0]! <= 30, `the first after 20 to 29 entries: ${snapshots.join(', ')}`);
   for (let i = 1; i < snapshots.length; i++) assert.ok(snapshots[i]! - snapshots[i - 1]! >= 20, `each after 20 more: ${snapshots.join(', ')}`);
 });
 
 test('SnapshotMaxEntries 0: only the interval takes snapshots', async () => {
   const { snapshots } = await writeAndWatch(0, 45);
   assert.deepEqual(snapshots, []);
+});
+
+test('SnapshotMaxEntries: nodes draw their counts, so the same entries do not make them all snapshot at once', async () => {
+  const firsts: number[] = [];
+  for (const seed of [1, 2, 3, 4, 5, 6]) firsts.push((await writeAndWatch(20, 32, seed)).snapshots[0]!);
+  assert.ok(firsts.every((i) => i >= 20 && i <= 30), `each within 20..29 entries and a capture: ${firsts.join(', ')}`);
+  assert.ok(new Set(firsts).size > 1, `not all at the same index: ${firsts.join(', ')}`);
 });

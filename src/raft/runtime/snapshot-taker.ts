@@ -36,12 +36,26 @@ export class SnapshotTaker<R> {
   private stopped = false;
   /** Snapshots asked for and not finished (any trigger): SnapshotMaxEntries adds none meanwhile. */
   private unfinished = 0;
+  /**
+   * This round's SnapshotMaxEntries, drawn up to half as much again after every snapshot: every
+   * node applies the same entries, so a fixed count would have all of them copy their whole state
+   * at the same moment, on a shared disk or not (the interval is randomised for the same reason).
+   */
+  private maxEntriesThisRound: number;
 
   constructor(
     private readonly host: SnapshotTakerHost<R>,
     lastSnapshotIndex: number,
   ) {
     this.lastIndex = lastSnapshotIndex;
+    this.maxEntriesThisRound = this.drawMaxEntries();
+  }
+
+  private drawMaxEntries(): number {
+    const max = this.host.cfg.snapshotMaxEntries;
+    // Off: no draw, so a seeded run's other random choices (election timeouts) stay as they were.
+    if (max === 0) return 0;
+    return max + Math.floor(this.host.random.next() * (max / 2));
   }
 
   /** Index of the newest snapshot taken or installed here. */
@@ -78,11 +92,13 @@ export class SnapshotTaker<R> {
 
   /** Entries up to `appliedIndex` were applied: past SnapshotMaxEntries since the last snapshot, take one now. */
   applied(appliedIndex: number): void {
-    const max = this.host.cfg.snapshotMaxEntries;
-    if (max === 0 || this.stopped || this.unfinished > 0 || appliedIndex - this.lastIndex < max) return;
-    this.take().catch((error: unknown) => {
-      if (!this.stopped) this.host.logger.error('snapshot failed', { error: String(error) });
-    });
+    if (this.host.cfg.snapshotMaxEntries === 0 || this.stopped || this.unfinished > 0) return;
+    if (appliedIndex - this.lastIndex < this.maxEntriesThisRound) return;
+    this.take()
+      .catch((error: unknown) => {
+        if (!this.stopped) this.host.logger.error('snapshot failed', { error: String(error) });
+      })
+      .finally(() => (this.maxEntriesThisRound = this.drawMaxEntries()));
   }
 
   private arm(): void {
