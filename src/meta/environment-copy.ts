@@ -24,6 +24,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CorruptionError } from '../raft';
+import { copyEnvironmentInChild } from './copy-in-child';
 
 export const ENVIRONMENT_COPY_MAGIC = Buffer.from('MINFSENV');
 const HEADER_BYTES = ENVIRONMENT_COPY_MAGIC.length + 8;
@@ -37,14 +38,15 @@ const SYNC_EVERY_BYTES = 1024 * 1024;
 export const DATA_FILE = 'data.mdb';
 
 /**
- * Has `copy` write the environment's copy into the empty directory `scratch`, streams it through
- * `write` in chunks of `chunkBytes` (awaiting each: the backpressure), and removes it. `check` runs
- * between chunks (it throws to stop early, as when the FSM closes). `copy` is an LMDB copy of the
- * environment, not compacted: lmdb-js's compacting copy makes files that break on the first writes
- * after they are opened (an LMDB assertion in mdb_page_alloc, kriszyp/lmdb-js#198; reproduced here).
+ * Copies the environment in `envDir` into the empty directory `scratch` (in a child process:
+ * copy-in-child.ts), streams the copy through `write` in chunks of `chunkBytes` (awaiting each:
+ * the backpressure), and removes it. `check` runs between chunks (it throws to stop early, as when
+ * the FSM closes). The copy is not compacted: lmdb-js's compacting copy makes files that break on
+ * the first writes after they are opened (an LMDB assertion in mdb_page_alloc, kriszyp/lmdb-js#198;
+ * reproduced here).
  */
 export async function writeEnvironmentCopy(
-  copy: (scratch: string) => Promise<void>,
+  envDir: string,
   scratch: string,
   write: (chunk: Uint8Array) => Promise<void>,
   chunkBytes: number,
@@ -53,7 +55,7 @@ export async function writeEnvironmentCopy(
   await fsp.rm(scratch, { recursive: true, force: true });
   await fsp.mkdir(scratch, { recursive: true });
   try {
-    await copy(scratch);
+    await copyEnvironmentInChild(envDir, scratch);
     check();
     const file = await fsp.open(join(scratch, DATA_FILE), 'r');
     try {

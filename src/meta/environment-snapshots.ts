@@ -10,7 +10,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptionError, type FSMSnapshot } from '../raft';
-import { copyEnvironmentInChild } from './copy-in-child';
 import { installEnvironmentCopy, receiveEnvironmentCopy, writeEnvironmentCopy } from './environment-copy';
 import type { WorkTracker } from './work-tracker';
 
@@ -75,8 +74,7 @@ export class EnvironmentSnapshots<E> {
       host.work.run('persist', () => {
         if (generation !== this.generation) return Promise.reject(new Error(`${host.dir}: a restore replaced the state this snapshot was taken of`));
         const scratch = join(host.dir, `${COPY_SCRATCH_PREFIX}${++this.copyCount}`);
-        const copy = (dest: string): Promise<void> => copyEnvironmentInChild(host.dir, dest);
-        return this.reading(writeEnvironmentCopy(copy, scratch, write, host.chunkBytes, () => host.work.check('persist')));
+        return this.reading(writeEnvironmentCopy(host.dir, scratch, write, host.chunkBytes, () => host.work.check('persist')));
       });
     return { persist, release: () => undefined };
   }

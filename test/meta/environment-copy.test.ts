@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { CorruptionError } from '../../src/raft';
-import { copyEnvironmentInChild } from '../../src/meta/copy-in-child';
 import { DATA_FILE, ENVIRONMENT_COPY_MAGIC, installEnvironmentCopy, receiveEnvironmentCopy, writeEnvironmentCopy } from '../../src/meta/environment-copy';
 import { heldEntries } from '../../src/meta/environment-snapshots';
 import { stream, withDir } from './support/meta-harness';
@@ -24,8 +23,7 @@ async function copyOf(dir: string, count: number, chunkBytes: number): Promise<B
       for (let i = 0; i < count; i++) root.putSync(`key${i}`, `value ${i} `.repeat(5));
     });
     const chunks: Buffer[] = [];
-    const copy = (dest: string): Promise<void> => copyEnvironmentInChild(path.join(dir, 'source'), dest);
-    await writeEnvironmentCopy(copy, path.join(dir, 'scratch'), (chunk) => {
+    await writeEnvironmentCopy(path.join(dir, 'source'), path.join(dir, 'scratch'), (chunk) => {
       chunks.push(Buffer.from(chunk));
       return Promise.resolve();
     }, chunkBytes, noCheck);
@@ -167,8 +165,7 @@ test('an installed copy takes rewrites of every key afterwards', async () => {
       await source.root.transaction(() => {
         for (let i = 0; i < 10_000; i++) source.kv.putSync(key(i), Buffer.alloc(80, 1));
       });
-      const copy = (dest: string): Promise<void> => copyEnvironmentInChild(path.join(dir, 'source'), dest);
-      await writeEnvironmentCopy(copy, path.join(dir, 'scratch'), (chunk) => {
+      await writeEnvironmentCopy(path.join(dir, 'source'), path.join(dir, 'scratch'), (chunk) => {
         chunks.push(Buffer.from(chunk));
         return Promise.resolve();
       }, 1 << 20, noCheck);

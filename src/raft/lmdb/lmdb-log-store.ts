@@ -118,15 +118,6 @@ export class LmdbLogStore implements LogStore {
     );
   }
 
-  /**
-   * One LMDB transaction of plain removes (issued in this turn, like storeLogs), so it is
-   * ordered with the puts around it. The keys are those the read snapshot shows in the range
-   * plus those of storeLogs calls not resolved yet (which the snapshot may not show);
-   * removing a key that turns out to be absent is harmless.
-   *
-   * Not an lmdb-js `transaction()` callback: by default those run after every plain write
-   * queued in the same batch, which would let "delete suffix, then append" lose the append.
-   */
   /** Whether every key stored, or queued by a storeLogs not yet resolved, lies in min..max. */
   private rangeHoldsEverything(min: number, max: number): boolean {
     for (const range of this.unresolvedStores) if (range.from < min || range.to > max) return false;
@@ -135,6 +126,15 @@ export class LmdbLogStore implements LogStore {
     return true;
   }
 
+  /**
+   * One LMDB transaction of plain removes (issued in this turn, like storeLogs), so it is
+   * ordered with the puts around it; or one drop, when the range holds the whole log. The keys are those the read snapshot shows in the range
+   * plus those of storeLogs calls not resolved yet (which the snapshot may not show);
+   * removing a key that turns out to be absent is harmless.
+   *
+   * Not an lmdb-js `transaction()` callback: by default those run after every plain write
+   * queued in the same batch, which would let "delete suffix, then append" lose the append.
+   */
   async deleteRange(min: number, max: number): Promise<void> {
     this.assertOpen();
     if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) {
