@@ -22,6 +22,7 @@ const RAFT_KEYS: Record<string, keyof Config> = {
   snapshot_interval_ms: 'snapshotIntervalMs',
   snapshot_threshold: 'snapshotThreshold',
   snapshot_max_entries: 'snapshotMaxEntries',
+  defer_snapshot_copies: 'deferSnapshotCopies',
   snapshot_chunk_bytes: 'snapshotChunkBytes',
   snapshot_window_chunks: 'snapshotWindowChunks',
   snapshot_max_bytes_per_sec: 'snapshotMaxBytesPerSec',

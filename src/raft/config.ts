@@ -44,6 +44,16 @@ export interface Config {
    * snapshot, up to half as much again, so the nodes of a cluster do not all snapshot at once.
    */
   snapshotMaxEntries: number;
+  /**
+   * For an FSM that keeps its own durable state (it has appliedIndex()): a snapshot, whatever
+   * took it, stores only its label once the FSM has committed that far, and compacts the log
+   * behind it as usual; the FSM's state is written out only when a follower needs a snapshot
+   * (etcd's model: its backend is sent when asked for, never copied on a schedule). A node then
+   * no longer copies its whole state every SnapshotInterval or SnapshotMaxEntries (a namespace of
+   * 10 million blocks is a gigabyte), while a restart still resumes from the FSM's own state.
+   * Default false: every snapshot holds a copy, as in hashicorp/raft.
+   */
+  deferSnapshotCopies: boolean;
   /** Snapshot data per InstallSnapshot message. */
   snapshotChunkBytes: number;
   /** InstallSnapshot chunks in flight to one follower, at most (the leader's memory per transfer). */
@@ -80,6 +90,7 @@ export function defaultConfig(localId: ServerId): Config {
     snapshotIntervalMs: 120_000,
     snapshotThreshold: 8192,
     snapshotMaxEntries: 0,
+    deferSnapshotCopies: false,
     snapshotChunkBytes: 1 << 20,
     snapshotWindowChunks: 8,
     // 64 MiB/s: a million-key snapshot still streams in two seconds, and the leader's own writes
@@ -125,6 +136,7 @@ export function configProblems(config: Config): string[] {
   positiveInteger('maxApplyBatch');
   if (typeof config.preVote !== 'boolean') problems.push('preVote: must be a boolean');
   if (typeof config.checkQuorum !== 'boolean') problems.push('checkQuorum: must be a boolean');
+  if (typeof config.deferSnapshotCopies !== 'boolean') problems.push('deferSnapshotCopies: must be a boolean');
   // hashicorp's rule: the lease must not outlast a follower's patience, or two leaders could
   // both believe they lead (one by lease, one by election).
   if (problems.length === 0 && config.leaderLeaseTimeoutMs > config.heartbeatTimeoutMs) {

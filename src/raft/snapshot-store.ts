@@ -12,6 +12,25 @@ export interface SnapshotMeta {
   readonly size: number;
   /** CRC-32 (IEEE) of the snapshot's bytes: a receiver checks a streamed copy against it. */
   readonly crc32: number;
+  /**
+   * Only the label is stored, no bytes (Config.deferSnapshotCopies): a persistent FSM had
+   * committed at least `index` when it was recorded, so its own state stands for the snapshot
+   * here, and a copy is written only when a follower needs one. open() refuses it.
+   */
+  readonly deferred?: boolean;
+}
+
+export interface CreateOptions {
+  /** A deferred snapshot (SnapshotMeta.deferred): the sink takes no bytes. */
+  readonly deferred?: boolean;
+}
+
+/** open() of a deferred snapshot: it has no bytes to read. */
+export class DeferredSnapshotError extends Error {
+  constructor(readonly id: string) {
+    super(`snapshot ${id} is deferred: only its label is stored, it has no data to read`);
+    this.name = 'DeferredSnapshotError';
+  }
 }
 
 /** Where a snapshot is written. Nothing is visible until `close()` resolves. */
@@ -42,8 +61,15 @@ export interface OpenOptions {
 
 /** hashicorp's SnapshotStore. A file implementation lives in `src/raft/file-snapshot-store/`. */
 export interface SnapshotStore {
-  create(index: number, term: number, configuration: Configuration, configurationIndex: number): Promise<SnapshotSink>;
+  create(
+    index: number,
+    term: number,
+    configuration: Configuration,
+    configurationIndex: number,
+    options?: CreateOptions,
+  ): Promise<SnapshotSink>;
   /** Newest first. */
   list(): Promise<SnapshotMeta[]>;
+  /** Rejects with DeferredSnapshotError for a deferred snapshot. */
   open(id: string, options?: OpenOptions): Promise<OpenedSnapshot>;
 }

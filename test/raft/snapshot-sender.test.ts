@@ -67,6 +67,7 @@ async function setup(size = 95, options: { readChunkBytes?: number; bytesPerSeco
   const host: SnapshotSenderHost = {
     id: 'L',
     store,
+    newestWithData: async () => (await store.list())[0],
     clock,
     logger: silentLogger,
     chunkBytes: CHUNK,
@@ -422,9 +423,11 @@ test('no stored snapshot: the transfer fails (not as corrupt) without sending an
   const clock = new ManualClock();
   const failures: { peer: ServerId; corrupt: boolean }[] = [];
   const sent: InstallSnapshot[] = [];
+  const empty = new InmemSnapshotStore();
   const sender = new SnapshotSender({
     id: 'L',
-    store: new InmemSnapshotStore(),
+    store: empty,
+    newestWithData: async () => (await empty.list())[0],
     clock,
     rate: new RateLimiter(clock, 0, 1),
     logger: silentLogger,

@@ -42,12 +42,13 @@ const OVERWRITES = 100;
 const TRAILING_LOGS = 10;
 const CONVERGE_TIMEOUT_MS = 20_000;
 
-const NODE: KvNodeOptions = {
+/** `deferSnapshotCopies`: the running nodes' snapshots are labels, and the leader copies its FSM for the follower. */
+const nodeOptions = (deferSnapshotCopies: boolean): KvNodeOptions => ({
   fsm: 'lmdb',
   snapshots: true,
   // Far beyond this test's writes: snapshots happen only when the test asks for them.
-  raft: { trailingLogs: TRAILING_LOGS, snapshotThreshold: 1_000_000, snapshotIntervalMs: 600_000 },
-};
+  raft: { trailingLogs: TRAILING_LOGS, snapshotThreshold: 1_000_000, snapshotIntervalMs: 600_000, deferSnapshotCopies },
+});
 
 const seed = Number(process.env['SYSTEM_SEED'] ?? Math.floor(Math.random() * 0x7fff_ffff));
 const ms = (from: number): number => Math.round(performance.now() - from);
@@ -75,24 +76,27 @@ function installs(cluster: ProcessCluster, id: string): number[] {
     .map((e) => e.index);
 }
 
-test('a follower whose entries were compacted away catches up through InstallSnapshot', { timeout: 60_000 }, async (t) => {
-  t.diagnostic(`SYSTEM_SEED=${seed}`);
-  process.stderr.write(`# snapshot-catch-up: SYSTEM_SEED=${seed}\n`);
-  const random = seededRandom(seed);
-  const began = performance.now();
-  const cluster = await ProcessCluster.start({ size: SIZE, seed, node: NODE });
-  try {
-    const client = new KvClient(cluster);
-    const model = new Map<string, string>();
-    const { follower, snapshots } = await catchUpThroughSnapshot(t, cluster, client, model, random);
-    await restartKeepingFsm(t, cluster, client, model, follower);
-    await restartWithoutFsm(t, cluster, follower, model, snapshots);
-    t.diagnostic(`client retries by error code: ${JSON.stringify(Object.fromEntries(client.retried))}`);
-    t.diagnostic(`total ${ms(began)} ms`);
-  } finally {
-    await cluster.close();
-  }
-});
+for (const deferSnapshotCopies of [false, true]) {
+  const mode = deferSnapshotCopies ? ' (deferred snapshots: the copy is written when the follower needs it)' : '';
+  test(`a follower whose entries were compacted away catches up through InstallSnapshot${mode}`, { timeout: 60_000 }, async (t) => {
+    t.diagnostic(`SYSTEM_SEED=${seed}`);
+    process.stderr.write(`# snapshot-catch-up: SYSTEM_SEED=${seed}\n`);
+    const random = seededRandom(seed);
+    const began = performance.now();
+    const cluster = await ProcessCluster.start({ size: SIZE, seed, node: nodeOptions(deferSnapshotCopies) });
+    try {
+      const client = new KvClient(cluster);
+      const model = new Map<string, string>();
+      const { follower, snapshots } = await catchUpThroughSnapshot(t, cluster, client, model, random, deferSnapshotCopies);
+      await restartKeepingFsm(t, cluster, client, model, follower);
+      await restartWithoutFsm(t, cluster, follower, model, snapshots);
+      t.diagnostic(`client retries by error code: ${JSON.stringify(Object.fromEntries(client.retried))}`);
+      t.diagnostic(`total ${ms(began)} ms`);
+    } finally {
+      await cluster.close();
+    }
+  });
+}
 
 async function catchUpThroughSnapshot(
   t: TestContext,
@@ -100,6 +104,7 @@ async function catchUpThroughSnapshot(
   client: KvClient,
   model: Map<string, string>,
   random: () => number,
+  deferred: boolean,
 ): Promise<{ follower: string; snapshots: SnapshotMeta[] }> {
   let at = performance.now();
   const firstKeys = Array.from({ length: FIRST_PUTS }, (_, i) => `a${i}`);
@@ -140,6 +145,7 @@ async function catchUpThroughSnapshot(
   const leaderStats = await cluster.stats(leader);
   snapshots.forEach((meta, i) => {
     assert.ok(meta !== null, `${running[i]} took no snapshot`);
+    assert.equal(meta.deferred === true, deferred, `${running[i]}'s snapshot ${deferred ? 'is' : 'is not'} a label only`);
     assert.ok(meta.index > stopped.lastLogIndex + SECOND_PUTS, `${running[i]}'s snapshot at ${meta.index} misses the second phase`);
   });
   // The log keeps only TrailingLogs entries behind its end, and the entry the follower needs next is gone.

@@ -15,6 +15,8 @@ export interface SinkParams {
   readonly configuration: Configuration;
   readonly configurationIndex: number;
   readonly createdAtMs: number;
+  /** A deferred snapshot: writes of bytes are refused, and the meta says so. */
+  readonly deferred: boolean;
   /** Written bytes that may stay unsynced; past this the sink syncs before taking more. */
   readonly syncEveryBytes: number;
   readonly logger: Logger;
@@ -71,6 +73,7 @@ export class FileSnapshotSink implements SnapshotSink {
     return this.enqueue(async () => {
       this.assertOpen('write');
       if (chunk.byteLength === 0) return;
+      if (this.params.deferred) throw new Error(`snapshot ${this.id}: a deferred snapshot takes no bytes`);
       this.crc = crc32(chunk, this.crc);
       this.size += chunk.byteLength;
       this.unsynced += chunk.byteLength;
@@ -101,7 +104,12 @@ export class FileSnapshotSink implements SnapshotSink {
         throw error;
       }
       this.state = 'closed';
-      this.params.logger.info('snapshot created', { id: this.id, size: this.size, checksum: crc32Hex(this.crc) });
+      this.params.logger.info('snapshot created', {
+        id: this.id,
+        size: this.size,
+        checksum: crc32Hex(this.crc),
+        deferred: this.params.deferred,
+      });
       await this.params.onClosed();
     });
     return this.closing;
@@ -136,6 +144,7 @@ export class FileSnapshotSink implements SnapshotSink {
       checksum: crc32Hex(this.crc),
       crc32: this.crc >>> 0,
       createdAtMs: this.params.createdAtMs,
+      ...(this.params.deferred ? { deferred: true } : {}),
     };
     await writeFileDurably(path.join(this.tempDir, META_FILE), encodeMeta(meta));
     // Make the temp directory's own entries durable before the rename publishes it...

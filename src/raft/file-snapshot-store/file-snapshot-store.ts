@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Configuration } from '../configuration';
 import { silentLogger, type Logger } from '../environment';
 import { CorruptionError } from '../errors';
-import type { OpenedSnapshot, OpenOptions, SnapshotStore } from '../snapshot-store';
+import { DeferredSnapshotError, type CreateOptions, type OpenedSnapshot, type OpenOptions, type SnapshotStore } from '../snapshot-store';
 import { describeError, fsyncDir, isErrnoException, removeDir } from './durable-fs';
 import { FileSnapshotSink } from './file-snapshot-sink';
 import {
@@ -76,7 +76,13 @@ export class FileSnapshotStore implements SnapshotStore {
     private readonly syncEveryBytes: number,
   ) {}
 
-  async create(index: number, term: number, configuration: Configuration, configurationIndex: number): Promise<FileSnapshotSink> {
+  async create(
+    index: number,
+    term: number,
+    configuration: Configuration,
+    configurationIndex: number,
+    options: CreateOptions = {},
+  ): Promise<FileSnapshotSink> {
     for (const [name, value] of [
       ['index', index],
       ['term', term],
@@ -107,6 +113,7 @@ export class FileSnapshotStore implements SnapshotStore {
           configuration,
           configurationIndex,
           createdAtMs,
+          deferred: options.deferred === true,
           syncEveryBytes: this.syncEveryBytes,
           logger: this.logger,
           onClosed: () => this.reap(),
@@ -154,6 +161,7 @@ export class FileSnapshotStore implements SnapshotStore {
    */
   async open(id: string, options: OpenOptions = {}): Promise<FileOpenedSnapshot> {
     const meta = await this.readExistingMeta(id);
+    if (meta.deferred === true) throw new DeferredSnapshotError(id);
     let handle: fsp.FileHandle;
     try {
       handle = await fsp.open(path.join(this.dir, id, DATA_FILE), 'r');

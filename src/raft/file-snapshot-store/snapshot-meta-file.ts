@@ -55,6 +55,8 @@ function canonicalFields(meta: FileSnapshotMeta): Record<string, unknown> {
     size: meta.size,
     checksum: { algorithm: 'crc32', value: meta.checksum },
     createdAtMs: meta.createdAtMs,
+    // Only when set: the metas written before deferred snapshots existed keep their checksums.
+    ...(meta.deferred === true ? { deferred: true } : {}),
   };
 }
 
@@ -74,6 +76,7 @@ function field<T>(record: Record<string, unknown>, name: string, valid: (v: unkn
 }
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isString = (v: unknown): v is string => typeof v === 'string';
+const isTrue = (v: unknown): v is true => v === true;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parses and checks meta.json; throws CorruptionError for anything but a well-formed, intact meta of `expectedId`. */
@@ -102,7 +105,9 @@ export function decodeMeta(bytes: Uint8Array, expectedId: string): FileSnapshotM
       checksum: checksum.value,
       crc32: parseInt(checksum.value, 16),
       createdAtMs: field(parsed, 'createdAtMs', isCount, 'a count'),
+      ...(parsed.deferred === undefined ? {} : { deferred: field(parsed, 'deferred', isTrue, 'true') }),
     };
+    if (meta.deferred === true && meta.size !== 0) throw new Error(`a deferred snapshot records ${meta.size} bytes`);
     stored = field(parsed, 'metaChecksum', isString, 'a string');
   } catch (error) {
     throw new CorruptionError(`snapshot ${expectedId}: ${META_FILE} is malformed: ${describeError(error)}`);

@@ -2,7 +2,15 @@ import * as zlib from 'node:zlib';
 import type { Configuration } from '../configuration';
 import { CorruptionError } from '../errors';
 import { SnapshotNotFoundError } from '../file-snapshot-store';
-import type { OpenedSnapshot, OpenOptions, SnapshotMeta, SnapshotSink, SnapshotStore } from '../snapshot-store';
+import {
+  DeferredSnapshotError,
+  type CreateOptions,
+  type OpenedSnapshot,
+  type OpenOptions,
+  type SnapshotMeta,
+  type SnapshotSink,
+  type SnapshotStore,
+} from '../snapshot-store';
 import { DurableWriteQueue, type SimulatedDurabilityOptions } from './durable-write-queue';
 
 export interface InmemSnapshotStoreOptions extends SimulatedDurabilityOptions {
@@ -68,12 +76,24 @@ export class InmemSnapshotStore implements SnapshotStore {
     this.writes = new DurableWriteQueue({ clock: options.clock, fsyncDelayMs: options.fsyncDelayMs });
   }
 
-  create(index: number, term: number, configuration: Configuration, configurationIndex: number): Promise<SnapshotSink> {
+  create(
+    index: number,
+    term: number,
+    configuration: Configuration,
+    configurationIndex: number,
+    options: CreateOptions = {},
+  ): Promise<SnapshotSink> {
     const bad = Object.entries({ index, term, configurationIndex }).find(([, v]) => !Number.isSafeInteger(v) || v < 0);
     if (bad !== undefined) return Promise.reject(new RangeError(`${bad[0]} must be an integer >= 0, got ${bad[1]}`));
     // Copied so a caller mutating its configuration later cannot rewrite a stored snapshot (the file store serialises it).
     const servers = configuration.servers.map((s) => ({ id: s.id, address: s.address, suffrage: s.suffrage }));
-    const fields = { index, term, configuration: { servers }, configurationIndex };
+    const fields = {
+      index,
+      term,
+      configuration: { servers },
+      configurationIndex,
+      ...(options.deferred === true ? { deferred: true } : {}),
+    };
     const sink = new InmemSnapshotSink(this.host, this.epoch, this.nextSeq++, fields);
     this.openSinks.add(sink);
     this.counts.created++;
@@ -92,6 +112,7 @@ export class InmemSnapshotStore implements SnapshotStore {
   open(id: string, options: OpenOptions = {}): Promise<OpenedSnapshot> {
     const stored = this.snapshots.get(id);
     if (stored === undefined) return Promise.reject(new SnapshotNotFoundError(id));
+    if (stored.meta.deferred === true) return Promise.reject(new DeferredSnapshotError(id));
     const generator = verifiedChunks(stored, this.readChunkBytes, options.chunkBuffer);
     let taken = false;
     const chunks: AsyncIterable<Uint8Array> = {
@@ -187,6 +208,7 @@ class InmemSnapshotSink implements SnapshotSink {
     if (!(chunk instanceof Uint8Array)) return Promise.reject(new TypeError('snapshot chunks must be Uint8Arrays'));
     if (this.state !== 'open') return Promise.reject(new Error(`snapshot ${this.id}: write on a sink already ${this.state}`));
     if (chunk.byteLength === 0) return Promise.resolve();
+    if (this.fields.deferred === true) return Promise.reject(new Error(`snapshot ${this.id}: a deferred snapshot takes no bytes`));
     // The caller may reuse its buffer once write() resolves: keep a copy, which the CRC covers.
     this.chunks.push(chunk.slice());
     this.size += chunk.byteLength;
@@ -235,7 +257,9 @@ function* verifiedChunks(stored: StoredSnapshot, chunkBytes: number, chunkBuffer
   while (position < data.byteLength) {
     // Copies either way: `data` is a Buffer, whose slice() would share memory.
     const chunk =
-      chunkBuffer === undefined ? new Uint8Array(data.subarray(position, position + chunkBytes)) : fill(chunkBuffer(), data, position, chunkBytes);
+      chunkBuffer === undefined
+        ? new Uint8Array(data.subarray(position, position + chunkBytes))
+        : fill(chunkBuffer(), data, position, chunkBytes);
     position += chunk.byteLength;
     crc = zlib.crc32(chunk, crc);
     yield chunk;

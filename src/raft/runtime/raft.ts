@@ -10,6 +10,7 @@ import { silentLogger, systemClock, systemRandom } from '../environment';
 import {
   BadConfigurationError,
   ConfigurationChangeError,
+  ConfigValidationError,
   EntryTooLargeError,
   LeadershipLostError,
   LeadershipTransferError,
@@ -138,6 +139,9 @@ export class Raft<R = unknown> {
    */
   static async create<R>(options: RaftOptions<R>): Promise<Raft<R>> {
     const cfg = validateConfig(options.config);
+    if (cfg.deferSnapshotCopies && options.fsm.appliedIndex === undefined) {
+      throw new ConfigValidationError(['deferSnapshotCopies: needs an FSM that keeps its own state (one with appliedIndex())']);
+    }
     const logger = options.logger ?? silentLogger;
     const start = await startFromSnapshot(options.fsm, options.logStore, options.snapshotStore, logger);
     const raft = new Raft(options, cfg, start);

@@ -10,6 +10,8 @@ import { SnapshotReader } from './snapshot-reader';
 export interface SnapshotSenderHost {
   readonly id: ServerId;
   readonly store: SnapshotStore;
+  /** The snapshot to send: the newest stored one, or a fresh copy when that one is deferred. */
+  newestWithData(): Promise<SnapshotMeta | undefined>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Bytes of snapshot data per InstallSnapshot message. */
@@ -110,7 +112,7 @@ class Transfer {
 
   async begin(): Promise<void> {
     try {
-      const newest = (await this.host.store.list())[0];
+      const newest = await this.host.newestWithData();
       if (newest === undefined) throw new Error('no snapshot is stored');
       this.meta = newest;
       this.reader = await SnapshotReader.open(this.host.store, newest.id, 0, this.pool);

@@ -82,10 +82,12 @@ export class SnapshotTaker<R> {
   /**
    * Takes a snapshot now (after any already running). Resolves with the newest snapshot's meta,
    * which is an earlier one when nothing was applied since it, or undefined when there is none.
+   * With Config.deferSnapshotCopies the snapshot is deferred (its label only); `withData` asks
+   * for one holding the FSM's bytes (a follower needs it), taken afresh if the newest has none.
    */
-  take(): Promise<SnapshotMeta | undefined> {
+  take(withData = false): Promise<SnapshotMeta | undefined> {
     this.unfinished++;
-    const run = this.chain.then(() => this.takeNow()).finally(() => this.unfinished--);
+    const run = this.chain.then(() => this.takeNow(withData)).finally(() => this.unfinished--);
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -121,22 +123,29 @@ export class SnapshotTaker<R> {
     });
   }
 
-  private async takeNow(): Promise<SnapshotMeta | undefined> {
+  private async takeNow(withData: boolean): Promise<SnapshotMeta | undefined> {
     if (this.stopped) throw new Error('snapshots stopped');
-    const { store, applier, fsm, logger } = this.host;
+    const { store, applier, fsm, logger, cfg } = this.host;
+    // A deferred newest snapshot is no answer to a request for bytes, even with nothing new applied.
+    const newest = withData ? (await store.list())[0] : undefined;
+    const again = newest?.deferred === true;
     const captured = await applier.exclusive(async (): Promise<{ point: AppliedPoint; view: FSMSnapshot } | undefined> => {
       const point = this.host.appliedPoint();
-      if (point.index <= this.lastIndex) return undefined;
+      if (point.index <= this.lastIndex && !(again && point.index > 0)) return undefined;
       return { point, view: await fsm.snapshot() };
     });
     if (captured === undefined) return (await store.list())[0];
     const { point, view } = captured;
+    // Deferred only once the FSM has committed the snapshot's index, so that a restart always
+    // finds in the FSM the state the label stands for (a persistent FSM's snapshot() lets its
+    // batches commit first; one that does not gets its bytes written instead).
+    const deferred = cfg.deferSnapshotCopies && !withData && (fsm.appliedIndex?.() ?? -1) >= point.index;
     const started = this.host.clock.now();
     let meta: SnapshotMeta | undefined;
     try {
-      const sink = await store.create(point.index, point.term, point.configuration, point.configurationIndex);
+      const sink = await store.create(point.index, point.term, point.configuration, point.configurationIndex, { deferred });
       try {
-        await view.persist((chunk) => sink.write(chunk));
+        if (!deferred) await view.persist((chunk) => sink.write(chunk));
         await sink.close();
       } catch (error) {
         await sink.cancel().catch(() => undefined);
@@ -150,13 +159,14 @@ export class SnapshotTaker<R> {
     // Shut down while writing: the snapshot is stored, but the stopped node's log is left alone.
     if (this.stopped) return meta;
     const durable = fsm.appliedIndex?.() ?? Infinity;
-    const compactTo = Math.min(point.index, this.host.lastLogIndex() - this.host.cfg.trailingLogs, durable);
+    const compactTo = Math.min(point.index, this.host.lastLogIndex() - cfg.trailingLogs, durable);
     if (compactTo > 0) this.host.compact(compactTo);
     if (meta) this.host.taken(meta);
     logger.info('snapshot taken', {
       index: point.index,
       term: point.term,
       size: meta?.size,
+      deferred,
       ms: this.host.clock.now() - started,
       compactTo,
     });

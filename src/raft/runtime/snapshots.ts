@@ -71,6 +71,10 @@ export class Snapshots<R> {
     this.sender = new SnapshotSender({
       id: cfg.localId,
       store: host.store,
+      newestWithData: async () => {
+        const newest = (await host.store.list())[0];
+        return newest?.deferred === true ? this.taker.take(true) : newest;
+      },
       clock: host.clock,
       logger: host.logger,
       chunkBytes: cfg.snapshotChunkBytes,

@@ -22,7 +22,8 @@ export interface StartState {
  * holds it (its applied index reaches the snapshot's). The log must then continue the snapshot:
  * if it neither starts right after the snapshot nor holds the snapshot's last entry with the same
  * term (a crash between receiving a snapshot and discarding a conflicting log), it is discarded,
- * as installing the snapshot would have done (Figure 13 rule 7).
+ * as installing the snapshot would have done (Figure 13 rule 7). A deferred snapshot (a label
+ * only) is usable only by an FSM that holds its index.
  */
 export async function startFromSnapshot<R>(
   fsm: FSM<R>,
@@ -39,6 +40,15 @@ export async function startFromSnapshot<R>(
     if (!attempted && fsmApplied >= meta.index) {
       snapshot = meta;
       break;
+    }
+    if (meta.deferred === true) {
+      // Recorded only once the FSM had committed its index, and the log behind it may be gone:
+      // an FSM that is now behind it (or was half-replaced by a failed restore) lost state that
+      // only another replica still has. Replaying onto it, or an older snapshot, would be wrong.
+      throw new CorruptionError(
+        `snapshot ${meta.id} is deferred (its state lives in the FSM), but the FSM ${attempted ? 'failed a restore' : `holds only index ${fsmApplied}`}, ` +
+          `short of ${meta.index}: this node lost state that only the other replicas hold; remove it from the cluster, clear its data and add it again`,
+      );
     }
     attempted = true;
     try {

@@ -32,7 +32,7 @@ export interface KvNodeOptions {
   /** A FileSnapshotStore in DIR/snapshots, so the node snapshots, compacts and sends/receives snapshots. */
   readonly snapshots?: boolean;
   /** Overrides of Raft's defaultConfig. */
-  readonly raft?: Partial<Pick<Config, 'trailingLogs' | 'snapshotThreshold' | 'snapshotIntervalMs'>>;
+  readonly raft?: Partial<Pick<Config, 'trailingLogs' | 'snapshotThreshold' | 'snapshotIntervalMs' | 'deferSnapshotCopies'>>;
 }
 
 /** Subdirectories of a node's DIR (the Raft log's LMDB environment is DIR itself). */
@@ -40,6 +40,7 @@ export const NODE_FSM_DIR = 'fsm';
 export const NODE_SNAPSHOT_DIR = 'snapshots';
 
 const RAFT_OVERRIDES: ReadonlySet<string> = new Set(['trailingLogs', 'snapshotThreshold', 'snapshotIntervalMs']);
+const RAFT_SWITCHES: ReadonlySet<string> = new Set(['deferSnapshotCopies']);
 
 /** Reads the options argument; throws on anything it does not know (a typo must not pass silently). */
 export function parseNodeOptions(json: string | undefined): KvNodeOptions {
@@ -52,12 +53,14 @@ export function parseNodeOptions(json: string | undefined): KvNodeOptions {
   if (fsm !== undefined && fsm !== 'memory' && fsm !== 'lmdb')
     throw new Error(`node options: fsm must be 'memory' or 'lmdb', got ${JSON.stringify(fsm)}`);
   if (snapshots !== undefined && typeof snapshots !== 'boolean') throw new Error('node options: snapshots must be a boolean');
-  const overrides: Record<string, number> = {};
+  const overrides: Record<string, number | boolean> = {};
   if (raft !== undefined) {
     if (typeof raft !== 'object' || raft === null) throw new Error('node options: raft must be an object');
     for (const [key, value] of Object.entries(raft)) {
       // Raft.create validates the values; here only that they are numbers of a known field.
-      if (!RAFT_OVERRIDES.has(key) || typeof value !== 'number') throw new Error(`node options: bad raft override ${key}=${String(value)}`);
+      const known = RAFT_OVERRIDES.has(key) ? typeof value === 'number' : RAFT_SWITCHES.has(key) && typeof value === 'boolean';
+      if (!known || (typeof value !== 'number' && typeof value !== 'boolean'))
+        throw new Error(`node options: bad raft override ${key}=${String(value)}`);
       overrides[key] = value;
     }
   }
