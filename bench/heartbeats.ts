@@ -119,6 +119,7 @@ async function main(): Promise<void> {
         (await Promise.all(ids.map((id) => cluster.stats(id)))).reduce((sum, s) => sum + s.snapshotsTaken, 0);
       const followers = cluster.ids().filter((id) => id !== roundLeader);
       const snapshotsBefore = await snapshotsTaken([roundLeader]);
+      const upkeepBefore = (await cluster.stats(roundLeader)).upkeepProposals;
       const followerSnapshotsBefore = await snapshotsTaken(followers);
       sim.send({ type: 'pause', paused: true });
       const quietCpu0 = cpuSeconds(pid);
@@ -143,12 +144,18 @@ async function main(): Promise<void> {
       sim.send({ type: 'report' });
       const hb = await next('latency');
       const after = cluster.leadership();
+      const leaderAfter = await cluster.stats(roundLeader);
       // What else happened in this round: an election, or snapshots of the namespace (a follower's
       // too: its copy competes for the disk the three nodes share here).
       const context = {
         leader_changed: after.id !== before.id || after.announcements !== before.announcements,
         leader_snapshots: (await snapshotsTaken([roundLeader])) - snapshotsBefore,
         follower_snapshots: (await snapshotsTaken(followers)) - followerSnapshotsBefore,
+        // The leader's DataServer upkeep meanwhile: entries it proposed (repairs, deletions), copies
+        // in flight (the simulator makes none) and blocks it found no reported replica of.
+        upkeep_proposals: leaderAfter.upkeepProposals - upkeepBefore,
+        repairs_in_flight: leaderAfter.repairsInFlight,
+        lost_blocks: leaderAfter.lostBlocks,
       };
       const common = { bench: 'heartbeats', system: 'ours', round, dataservers, blocks_per_server: blocks, interval_ms: intervalMs, ...context };
       emit({ ...common, op: 'CreateNode', concurrency, heartbeats: 'off', ops_per_s: quiet.ops_per_s, p50_ms: quiet.p50_ms, p99_ms: quiet.p99_ms, leader_cpu_share: round2(quietShare) });

@@ -97,6 +97,9 @@ async function main(): Promise<void> {
       heapUsedMb: Math.round(process.memoryUsage().heapUsed / MiB),
       snapshotsTaken,
       lastSnapshotBytes,
+      upkeepProposals: running.node.upkeep.status().proposals,
+      repairsInFlight: running.node.reader.upkeepCounts().repairs,
+      lostBlocks: running.node.upkeep.status().lostBlocks,
     };
   };
   const handle = async (message: ParentMessage): Promise<void> => {

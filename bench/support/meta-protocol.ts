@@ -34,6 +34,10 @@ export interface NodeStats {
   /** Snapshots this node has written since it started, and the newest one's size. */
   readonly snapshotsTaken: number;
   readonly lastSnapshotBytes: number;
+  /** DataServer upkeep (meaningful on the leader): entries it proposed, copies in flight, blocks it found no good replica of. */
+  readonly upkeepProposals: number;
+  readonly repairsInFlight: number;
+  readonly lostBlocks: number;
 }
 
 export type ParentMessage =

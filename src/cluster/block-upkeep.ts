@@ -72,7 +72,12 @@ export class BlockUpkeep {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly deps: BlockUpkeepDeps) {
-    this.tracker = new DataServerTracker({ clock: deps.clock, staleAfterMs: deps.settings.staleAfterMs, deadAfterMs: deps.settings.deadAfterMs });
+    this.tracker = new DataServerTracker({
+      clock: deps.clock,
+      wallClockMs: deps.wallClockMs,
+      staleAfterMs: deps.settings.staleAfterMs,
+      deadAfterMs: deps.settings.deadAfterMs,
+    });
     this.unsubscribe = deps.raft.on('role-changed', ({ role }) => this.onRole(role === 'leader'));
     if (deps.raft.state() === 'leader') this.onRole(true);
   }
@@ -213,7 +218,7 @@ export class BlockUpkeep {
         if (taken.length >= settings.checksPerTick) break;
       }
       for (const blockId of taken) this.suspects.delete(blockId);
-      const outcome = planRepairs({ reader, tracker: this.tracker, batch: this.batch, settings, wallMs, load }, taken);
+      const outcome = planRepairs({ reader, tracker: this.tracker, batch: this.batch, settings, load }, taken);
       for (const blockId of outcome.retry) this.suspects.add(blockId);
       for (const blockId of outcome.lost) {
         if (!this.lost.has(blockId)) this.deps.logger.error('block has no good replica', { blockId });

@@ -28,6 +28,8 @@ export interface DataServerReport {
 
 export interface DataServerStatus extends DataServerReport {
   readonly lastHeartbeatMs: number;
+  /** Wall-clock ms (the clock file mtimes are in) when the latest report arrived. */
+  readonly reportedAtWallMs: number;
   readonly liveness: Liveness;
 }
 
@@ -45,11 +47,14 @@ export interface DataServerTrackerOptions {
   readonly staleAfterMs: number;
   /** Silent longer than this: dead, its replicas count as lost and are repaired elsewhere. */
   readonly deadAfterMs: number;
+  /** Wall-clock ms, to date reports against file mtimes. */
+  readonly wallClockMs: () => number;
 }
 
 interface Tracked {
   report: DataServerReport;
   lastHeartbeatMs: number;
+  reportedAtWallMs: number;
 }
 
 export class DataServerTracker {
@@ -75,15 +80,16 @@ export class DataServerTracker {
   heartbeat(report: DataServerReport): ReportChange {
     const previous = this.servers.get(report.id);
     const now = this.options.clock.now();
+    const reportedAtWallMs = this.options.wallClockMs();
     if (previous === undefined) {
-      this.servers.set(report.id, { report, lastHeartbeatMs: now });
+      this.servers.set(report.id, { report, lastHeartbeatMs: now, reportedAtWallMs });
       return { first: true, added: [...report.blocks], removed: [] };
     }
     const change = sortedDifference(previous.report.blocks, report.blocks);
     // An unchanged report keeps the array already held: the new one dies young instead of
     // replacing an old-generation one every round (80 MB of reports for 1,000 servers).
     const blocks = change.added.length === 0 && change.removed.length === 0 ? previous.report.blocks : report.blocks;
-    this.servers.set(report.id, { report: { ...report, blocks }, lastHeartbeatMs: now });
+    this.servers.set(report.id, { report: { ...report, blocks }, lastHeartbeatMs: now, reportedAtWallMs });
     return { first: false, ...change };
   }
 
@@ -100,7 +106,14 @@ export class DataServerTracker {
 
   get(id: string): DataServerStatus | undefined {
     const tracked = this.servers.get(id);
-    return tracked === undefined ? undefined : { ...tracked.report, lastHeartbeatMs: tracked.lastHeartbeatMs, liveness: this.liveness(id) };
+    return tracked === undefined
+      ? undefined
+      : { ...tracked.report, lastHeartbeatMs: tracked.lastHeartbeatMs, reportedAtWallMs: tracked.reportedAtWallMs, liveness: this.liveness(id) };
+  }
+
+  /** Wall-clock ms when `id`'s latest report arrived (-Infinity: none since the last reset). */
+  reportedAtWallMs(id: string): number {
+    return this.servers.get(id)?.reportedAtWallMs ?? Number.NEGATIVE_INFINITY;
   }
 
   /** Every DataServer heard from, in id order (stable answers). */

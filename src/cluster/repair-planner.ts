@@ -13,8 +13,6 @@ export interface PlanContext {
   readonly tracker: DataServerTracker;
   readonly batch: UpkeepBatch;
   readonly settings: UpkeepSettings;
-  /** Wall-clock ms now (file mtimes are wall-clock). */
-  readonly wallMs: number;
   /** Copies in flight per DataServer id, as target or source (updated as repairs are planned). */
   readonly load: Map<string, number>;
 }
@@ -50,8 +48,12 @@ export function planRepairs(ctx: PlanContext, suspects: Iterable<number>): PlanO
     if (file === undefined) continue;
     const good = mapped.holders.filter((h) => tracker.holds(h, blockId));
     const missing = mapped.holders.filter((h) => !good.includes(h) && (tracker.liveness(h) === 'dead' || tracker.heard(h)));
-    if (missing.some((h) => tracker.liveness(h) !== 'dead') && ctx.wallMs - file.m < ctx.settings.reportGraceMs) {
-      retry.push(blockId); // a report may predate the write: judge later
+    // A live holder's report believed to lack the block only if it arrived reportGraceMs after the
+    // file last changed: an earlier one (or a later one generated earlier, held up in a queue of
+    // the leader's, which a fill at full speed builds) may predate the write. Time alone is no
+    // proof: with that holder's reports late, every block written meanwhile looked lost.
+    if (missing.some((h) => tracker.liveness(h) !== 'dead' && tracker.reportedAtWallMs(h) - file.m < ctx.settings.reportGraceMs)) {
+      retry.push(blockId); // judge once a report that must postdate the write is in
       continue;
     }
     if (good.length === 0) {

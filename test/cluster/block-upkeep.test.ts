@@ -17,7 +17,15 @@ import type { Command } from '../../src/generated/dfs_project/Command';
 import { loneMetaNode, type LoneMetaNode } from '../support/meta-cluster/lone-meta-node';
 
 const MiB = 1024 * 1024;
-const SETTINGS: UpkeepSettings = { ...DEFAULT_UPKEEP, staleAfterMs: 1_000, deadAfterMs: 3_000, safeModeGraceMs: 2_000, resendAfterMs: 500, reportGraceMs: 0, abandonAfterMs: 10_000 };
+const SETTINGS: UpkeepSettings = {
+  ...DEFAULT_UPKEEP,
+  staleAfterMs: 1_000,
+  deadAfterMs: 3_000,
+  safeModeGraceMs: 2_000,
+  resendAfterMs: 500,
+  reportGraceMs: 0,
+  abandonAfterMs: 10_000,
+};
 
 interface Fixture {
   readonly lone: LoneMetaNode;
@@ -27,7 +35,7 @@ interface Fixture {
 }
 
 /** A BlockUpkeep on the lone node's Raft and namespace, on `clock` (a new leader's, when made again). */
-function upkeepOn(lone: LoneMetaNode, clock: ManualClock, wallMs: () => number): BlockUpkeep {
+function upkeepOn(lone: LoneMetaNode, clock: ManualClock, wallMs: () => number, settings = SETTINGS): BlockUpkeep {
   return new BlockUpkeep({
     raft: lone.node.raft,
     reader: lone.node.reader,
@@ -35,15 +43,15 @@ function upkeepOn(lone: LoneMetaNode, clock: ManualClock, wallMs: () => number):
     clock,
     wallClockMs: wallMs,
     logger: silentLogger,
-    settings: SETTINGS,
+    settings,
   });
 }
 
-async function withUpkeep(body: (f: Fixture) => Promise<void>): Promise<void> {
+async function withUpkeep(body: (f: Fixture) => Promise<void>, settings = SETTINGS): Promise<void> {
   const lone = await loneMetaNode();
   const clock = new ManualClock(0);
   const fixture: Fixture = { lone, clock, wall: 1_800_000_000_000, upkeep: undefined as unknown as BlockUpkeep };
-  fixture.upkeep = upkeepOn(lone, clock, () => fixture.wall);
+  fixture.upkeep = upkeepOn(lone, clock, () => fixture.wall, settings);
   try {
     while (!fixture.upkeep.status().ready) await nextTurn(); // its own barrier after taking the leadership
     await body(fixture);
@@ -80,12 +88,20 @@ async function propose(f: Fixture, command: MetaCommand): Promise<void> {
   await f.lone.node.fsm.settled();
 }
 
-/** A finalized one-block file on ds-1..ds-3; returns its block id. */
-async function oneBlockFile(f: Fixture, path: string): Promise<number> {
-  await propose(f, { op: 'allocate', path, size: MiB, placements: [['ds-1', 'ds-2', 'ds-3']], create: true, replication: 3, at: f.wall - 60_000 });
+/** A finalized one-block file on ds-1..ds-3, written `agoMs` before the wall clock; returns its block id. */
+async function oneBlockFile(f: Fixture, path: string, agoMs = 60_000): Promise<number> {
+  await propose(f, {
+    op: 'allocate',
+    path,
+    size: MiB,
+    placements: [['ds-1', 'ds-2', 'ds-3']],
+    create: true,
+    replication: 3,
+    at: f.wall - agoMs,
+  });
   const found = f.lone.node.reader.stat(path);
   assert.ok(!('kind' in found));
-  await propose(f, { op: 'finalize', path, inode: found.inode, size: MiB, md5: '', at: f.wall - 60_000 });
+  await propose(f, { op: 'finalize', path, inode: found.inode, size: MiB, md5: '', at: f.wall - agoMs });
   return f.lone.node.reader.blocks(found)[0]!.blockId;
 }
 
@@ -104,7 +120,13 @@ test('a dead server: the block is copied to the emptiest live server, confirmed 
     await tick(f);
     assert.equal(reader.repairTarget(block), 'ds-4');
     const commands = await beat(f, report(4, [], 500));
-    assert.deepEqual(commands, [{ action: 'COPY_BLOCK', block_id: block, targets: [reader.repairsTo('ds-4')[0]!.source === 'ds-2' ? '127.0.0.1:8002' : '127.0.0.1:8003'] }]);
+    assert.deepEqual(commands, [
+      {
+        action: 'COPY_BLOCK',
+        block_id: block,
+        targets: [reader.repairsTo('ds-4')[0]!.source === 'ds-2' ? '127.0.0.1:8002' : '127.0.0.1:8003'],
+      },
+    ]);
     assert.deepEqual(await beat(f, report(4, [], 500)), [], 'not re-sent before resendAfterMs');
     f.clock.advance(501);
     for (const n of [2, 3]) await beat(f, report(n, [block]));
@@ -185,4 +207,31 @@ test('a report heard before the new leadership is ready is compared whole at the
     assert.equal(f.upkeep.status().safeMode, false);
     assert.deepEqual(reader.gcOf('ds-1', 10), [777_777], 'the orphan is still found');
   });
+});
+
+test('a report that may predate a write is not believed, however long ago the write was; a later one is', async () => {
+  const settings: UpkeepSettings = { ...SETTINGS, reportGraceMs: 10_000, fullCheckMs: 0 };
+  await withUpkeep(async (f) => {
+    const { reader } = f.lone.node;
+    for (let n = 1; n <= 4; n++) await beat(f, report(n));
+    const kept = await oneBlockFile(f, '/kept', 0);
+    const lost = await oneBlockFile(f, '/lost', 0);
+    // A second after the writes, ds-1's report lists neither: it may have been made before them
+    // (a heartbeat held up in the leader's queue while a fill runs at full speed).
+    f.wall += 1_000;
+    for (const n of [2, 3]) await beat(f, report(n, [kept, lost]));
+    await beat(f, report(1));
+    await beat(f, report(4));
+    // Much later by the wall clock, with no newer report from ds-1 (the monotonic clock stands
+    // still, so every server is live): not enough to call its replicas missing.
+    f.wall += 20_000;
+    await tick(f);
+    assert.equal(reader.repairTarget(kept), undefined, 'not repaired on the strength of an early report');
+    assert.equal(reader.repairTarget(lost), undefined);
+    // ds-1 reports again, well after the writes: it holds one block and not the other.
+    await beat(f, report(1, [kept]));
+    await tick(f);
+    assert.equal(reader.repairTarget(kept), undefined, 'reported: healthy');
+    assert.equal(reader.repairTarget(lost), 'ds-4', 'missing from a report that postdates the write: repaired');
+  }, settings);
 });
