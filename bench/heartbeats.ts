@@ -1,7 +1,8 @@
 /**
  * `npm run bench:heartbeats`: what DataServer heartbeats cost the leader. Three MetaServer
  * processes; a simulator process runs N DataServers (default 1,000) heartbeating every 5 s with
- * full block reports of B blocks each (default 10,000), blocks the leader really placed on them
+ * full block reports of B blocks each (default 10,000; each waits for its last answer before the
+ * next, like a real DataServer), blocks the leader really placed on them
  * (files allocated and finalized first, so every report matches the block map). Then, per round,
  * closed-loop CreateNode at concurrency C (default 64) with heartbeats paused, and again with
  * heartbeats on, measuring the leader's CPU share and the heartbeat latency during the second.

@@ -127,15 +127,22 @@ async function main(): Promise<void> {
     });
   };
 
+  // Like a real DataServer, each one sends its next heartbeat only once the last was answered: a
+  // slot that comes due while its heartbeat is still out is skipped.
+  const waiting = new Array<boolean>(ids.length).fill(false);
   const heartbeat = (i: number, r: number): void => {
+    if (waiting[i]) return;
+    waiting[i] = true;
     const began = process.hrtime.bigint();
     const bytes = (encoded[i] ??= encodeHeartbeat(i));
     rawHeartbeat(client.address, bytes).then(
       () => {
+        waiting[i] = false;
         latency.record(began, process.hrtime.bigint());
         answered[i] = r;
       },
       () => {
+        waiting[i] = false;
         errors++;
         void findLeader();
       },

@@ -55,6 +55,8 @@ interface Tracked {
   report: DataServerReport;
   lastHeartbeatMs: number;
   reportedAtWallMs: number;
+  /** When the report before the latest arrived (-Infinity: the latest is the first since the reset). */
+  previousReportedAtWallMs: number;
 }
 
 export class DataServerTracker {
@@ -82,14 +84,19 @@ export class DataServerTracker {
     const now = this.options.clock.now();
     const reportedAtWallMs = this.options.wallClockMs();
     if (previous === undefined) {
-      this.servers.set(report.id, { report, lastHeartbeatMs: now, reportedAtWallMs });
+      this.servers.set(report.id, { report, lastHeartbeatMs: now, reportedAtWallMs, previousReportedAtWallMs: Number.NEGATIVE_INFINITY });
       return { first: true, added: [...report.blocks], removed: [] };
     }
     const change = sortedDifference(previous.report.blocks, report.blocks);
     // An unchanged report keeps the array already held: the new one dies young instead of
     // replacing an old-generation one every round (80 MB of reports for 1,000 servers).
     const blocks = change.added.length === 0 && change.removed.length === 0 ? previous.report.blocks : report.blocks;
-    this.servers.set(report.id, { report: { ...report, blocks }, lastHeartbeatMs: now, reportedAtWallMs });
+    this.servers.set(report.id, {
+      report: { ...report, blocks },
+      lastHeartbeatMs: now,
+      reportedAtWallMs,
+      previousReportedAtWallMs: previous.reportedAtWallMs,
+    });
     return { first: false, ...change };
   }
 
@@ -108,12 +115,22 @@ export class DataServerTracker {
     const tracked = this.servers.get(id);
     return tracked === undefined
       ? undefined
-      : { ...tracked.report, lastHeartbeatMs: tracked.lastHeartbeatMs, reportedAtWallMs: tracked.reportedAtWallMs, liveness: this.liveness(id) };
+      : {
+          ...tracked.report,
+          lastHeartbeatMs: tracked.lastHeartbeatMs,
+          reportedAtWallMs: tracked.reportedAtWallMs,
+          liveness: this.liveness(id),
+        };
   }
 
   /** Wall-clock ms when `id`'s latest report arrived (-Infinity: none since the last reset). */
   reportedAtWallMs(id: string): number {
     return this.servers.get(id)?.reportedAtWallMs ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Wall-clock ms when the report before `id`'s latest arrived (-Infinity: none since the last reset). */
+  previousReportedAtWallMs(id: string): number {
+    return this.servers.get(id)?.previousReportedAtWallMs ?? Number.NEGATIVE_INFINITY;
   }
 
   /** Every DataServer heard from, in id order (stable answers). */

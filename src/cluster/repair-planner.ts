@@ -48,11 +48,17 @@ export function planRepairs(ctx: PlanContext, suspects: Iterable<number>): PlanO
     if (file === undefined) continue;
     const good = mapped.holders.filter((h) => tracker.holds(h, blockId));
     const missing = mapped.holders.filter((h) => !good.includes(h) && (tracker.liveness(h) === 'dead' || tracker.heard(h)));
-    // A live holder's report believed to lack the block only if it arrived reportGraceMs after the
-    // file last changed: an earlier one (or a later one generated earlier, held up in a queue of
-    // the leader's, which a fill at full speed builds) may predate the write. Time alone is no
-    // proof: with that holder's reports late, every block written meanwhile looked lost.
-    if (missing.some((h) => tracker.liveness(h) !== 'dead' && tracker.reportedAtWallMs(h) - file.m < ctx.settings.reportGraceMs)) {
+    // A live holder's report is believed to lack the block only if it must postdate the write.
+    // A DataServer that sends its next heartbeat only once the last one was answered (the
+    // reference one does) made a report whose predecessor arrived after the file last changed
+    // after the write, however long it then waited in the leader's queue. And the report must
+    // itself have arrived reportGraceMs after that change, for senders that do not wait. Time alone is no proof:
+    // with a holder's reports held up (a fill at full speed), every block written meanwhile
+    // looked lost or under-replicated.
+    const unproven = (h: string): boolean =>
+      tracker.liveness(h) !== 'dead' &&
+      (tracker.previousReportedAtWallMs(h) <= file.m || tracker.reportedAtWallMs(h) - file.m < ctx.settings.reportGraceMs);
+    if (missing.some(unproven)) {
       retry.push(blockId); // judge once a report that must postdate the write is in
       continue;
     }

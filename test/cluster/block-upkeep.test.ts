@@ -235,3 +235,26 @@ test('a report that may predate a write is not believed, however long ago the wr
     assert.equal(reader.repairTarget(lost), 'ds-4', 'missing from a report that postdates the write: repaired');
   }, settings);
 });
+
+test('a report is believed only when its predecessor arrived after the write: it was made after the answer to that one', async () => {
+  const settings: UpkeepSettings = { ...SETTINGS, reportGraceMs: 10_000, fullCheckMs: 0 };
+  await withUpkeep(async (f) => {
+    const { reader } = f.lone.node;
+    for (let n = 1; n <= 4; n++) await beat(f, report(n));
+    const block = await oneBlockFile(f, '/late', -500); // written half a second after those reports
+    // ds-1's next report arrives 30 s later without the block, long past the grace; but its
+    // predecessor arrived before the write, so it may have been made before the write too and
+    // only waited in a queue meanwhile.
+    f.wall += 30_000;
+    for (const n of [2, 3]) await beat(f, report(n, [block]));
+    await beat(f, report(1));
+    await beat(f, report(4));
+    await tick(f);
+    assert.equal(reader.repairTarget(block), undefined, 'a report that may predate the write proves nothing');
+    // The next one was made after the leader answered a report that came after the write.
+    f.wall += 5_000;
+    await beat(f, report(1));
+    await tick(f);
+    assert.equal(reader.repairTarget(block), 'ds-4', 'missing from a report made after the write: repaired');
+  }, settings);
+});
