@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { mkdirSync } from 'node:fs';
 import { Command } from 'commander';
-import { Raft, type RaftMessage, type Transport } from '../raft/index';
+import { Raft, defaultConfig, type RaftMessage, type Transport } from '../raft/index';
 import { FileSnapshotStore } from '../raft/file-snapshot-store/index';
 import { openLmdbRaftStores } from '../raft/lmdb/index';
 import { DemoKvFsm } from './demo-kv-fsm';
-import { loadNodeConfig } from './raft-config-file';
+import { loadMetaServerConfig } from './meta-server-config';
 import { createLogger } from './winston-logger';
 
 /** A lone node talks to nobody: its transport only has to exist. */
@@ -22,17 +22,22 @@ async function main(): Promise<void> {
   const program = new Command()
     .name('demo-node')
     .description('Starts a single local Raft node with an in-process demo key-value FSM')
-    .option('--config <file>', 'configuration file', 'config.yaml')
-    .option('--data-dir <dir>', 'data directory (overrides node.data_dir)')
-    .option('--node-id <id>', 'Raft server id (overrides node.id)')
+    .option('--config <file>', 'configuration file (the Raft timings of its raft: section)', 'config.yaml')
+    .option('--data-dir <dir>', 'data directory', './data/demo')
+    .option('--node-id <id>', 'Raft server id', 'demo-1')
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
     .parse();
-  const opts = program.opts<{ config: string; dataDir?: string; nodeId?: string; logLevel: string }>();
-  const loaded = loadNodeConfig(opts.config, { id: opts.nodeId, dataDir: opts.dataDir });
-  if (Array.isArray(loaded)) {
-    for (const p of loaded) process.stderr.write(`config error: ${p}\n`);
+  const opts = program.opts<{ config: string; dataDir: string; nodeId: string; logLevel: string }>();
+  const config = loadMetaServerConfig(opts.config);
+  if (Array.isArray(config)) {
+    for (const p of config) process.stderr.write(`config error: ${p}\n`);
     process.exit(2);
   }
+  const loaded = {
+    id: opts.nodeId,
+    dataDir: opts.dataDir,
+    raft: { ...defaultConfig(opts.nodeId), ...config.raft, deferSnapshotCopies: false },
+  }; // the demo FSM lives in memory
   const logger = createLogger(opts.logLevel);
   mkdirSync(loaded.dataDir, { recursive: true });
   const stores = openLmdbRaftStores(`${loaded.dataDir}/raft`);

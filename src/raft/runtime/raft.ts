@@ -479,7 +479,10 @@ export class Raft<R = unknown> {
         leaderAddress: next.leaderId ? this.addresses.get(next.leaderId) : undefined,
         term: next.term,
       });
-      if (prev.leaderId === this.cfg.localId && next.leaderId !== undefined) {
+      // Another node leads now: a transfer asked for here is done. Usually with a leaderless
+      // moment in between (stepped down on the target's vote request, then its first append),
+      // so not only on a direct change from this node to another.
+      if (next.leaderId !== undefined && next.leaderId !== this.cfg.localId) {
         for (const w of this.transferWaiters) w.settle();
         this.transferWaiters = [];
       }

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * One MetaServer process, with the original minfs flags:
+ *
+ *   metaServer --config config.yaml --port 9090 --raft-port 10090 --node-id meta-9090 \
+ *              --data-dir ./metadb1 [--bootstrap]
+ *
+ * The node id (default meta-<grpc port>) must be one of config.yaml's raft.peers; its entry gives
+ * the Raft address (--raft-port overrides the port) and every peer's gRPC address. --bootstrap
+ * writes the cluster's first configuration (every peer, as voters) on a node without state and is
+ * noted and ignored on one with state, so the same command line restarts an existing cluster.
+ * SIGTERM or SIGINT: stop taking calls, hand the leadership over if leading, stop Raft, close the
+ * stores, exit 0. Bad flags, config or environment: one line per problem on stderr, exit 2.
+ * Prints {"event":"serving","id":...,"grpc":...,"raft":...} on stdout once it takes calls.
+ */
+import { mkdirSync, accessSync, constants } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { StaticMemberDirectory } from '../server/members';
+import { loadMetaServerConfig, type MetaServerConfig, type PeerConfig } from './meta-server-config';
+import { startMetaNode, type RunningMetaNode } from './meta-node-assembly';
+import { createLogger } from './winston-logger';
+import { version } from './version';
+
+/** Exit status for a refused start: flags, config, ports or data directory. */
+const EXIT_REFUSED = 2;
+/** How long a stopping leader waits for a follower to take over before it just stops. */
+const HANDOVER_TIMEOUT_MS = 2_000;
+
+interface Flags {
+  config: string;
+  port?: number;
+  raftPort?: number;
+  nodeId?: string;
+  dataDir?: string;
+  bootstrap: boolean;
+}
+
+class StartRefused extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('; '));
+  }
+}
+
+function port(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError(`${flag} must be a port from 1 to 65535, got ${value}`);
+    return n;
+  };
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  return new Command()
+    .name('metaServer')
+    .description('A minfs MetaServer: the namespace, replicated by Raft, served over gRPC')
+    .version(version(), '--version')
+    .option('--config <file>', 'configuration file', 'config.yaml')
+    .option('--port <port>', 'gRPC port (default: server.grpc_port)', port('--port'))
+    .option('--raft-port <port>', "Raft port (default: the port of this node's raft.peers entry)", port('--raft-port'))
+    .option('--node-id <id>', 'Raft server id, one of raft.peers (default: meta-<gRPC port>)')
+    .option('--data-dir <dir>', 'data directory (default: database.badger_dir)')
+    .option('--bootstrap', 'write the first configuration (every peer) if this node has no state', false)
+    .showHelpAfterError()
+    .parse(argv as string[])
+    .opts<Flags>();
+}
+
+/** What this node runs as, from the config and the flags; every problem at once. */
+function resolveNode(config: MetaServerConfig, flags: Flags): { self: PeerConfig; raftBind: string; grpcBind: string; dataDir: string } {
+  const grpcPort = flags.port ?? config.grpcPort;
+  const id = flags.nodeId ?? `meta-${grpcPort}`;
+  const peer = config.peers.find((p) => p.id === id);
+  if (peer === undefined) {
+    throw new StartRefused([`node id ${id} is not in raft.peers (${config.peers.map((p) => p.id).join(', ')}): pass --node-id or add it`]);
+  }
+  const raftHost = peer.raftAddr.slice(0, peer.raftAddr.lastIndexOf(':'));
+  const raftBind = flags.raftPort === undefined ? peer.raftAddr : `${raftHost}:${flags.raftPort}`;
+  const dataDir = resolve(flags.dataDir ?? config.dataDir);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK | constants.R_OK);
+  } catch (error) {
+    throw new StartRefused([`data directory ${dataDir} is not usable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
+  }
+  return { self: peer, raftBind, grpcBind: `${config.host}:${grpcPort}`, dataDir };
+}
+
+/** A start failure an operator can act on, in one line; anything else is rethrown. */
+function explainStartError(error: unknown, where: { raftBind: string; grpcBind: string; dataDir: string }): never {
+  const e = error as NodeJS.ErrnoException & { code?: unknown };
+  const text = error instanceof Error ? error.message : String(error);
+  if (e.code === 'EADDRINUSE' || /EADDRINUSE|address already in use|No address added out of total/.test(text)) {
+    throw new StartRefused([`a port is in use (Raft ${where.raftBind}, gRPC ${where.grpcBind}): ${text}`]);
+  }
+  if (e.code === 'EACCES' || e.code === 'EROFS' || /EACCES|permission denied/i.test(text)) {
+    throw new StartRefused([`data directory ${where.dataDir} is not writable: ${text}`]);
+  }
+  throw error;
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv);
+  const loaded = loadMetaServerConfig(flags.config);
+  if (Array.isArray(loaded)) throw new StartRefused(loaded.map((p) => `${flags.config}: ${p}`));
+  const config = loaded;
+  const where = resolveNode(config, flags);
+  const logger = createLogger(config.logging.level);
+  const members = new StaticMemberDirectory(config.peers.map((p) => ({ id: p.id, grpcAddress: p.grpcAddr })));
+  let running: RunningMetaNode;
+  try {
+    running = await startMetaNode({
+      id: where.self.id,
+      dir: join(where.dataDir),
+      raftBind: where.raftBind,
+      grpcBind: where.grpcBind,
+      clusterId: config.clusterId,
+      members,
+      logger,
+      raft: config.raft,
+      settings: { defaultReplication: config.defaultReplication },
+      upkeep: config.upkeep,
+    });
+  } catch (error) {
+    explainStartError(error, where);
+  }
+  if (flags.bootstrap) {
+    const configuration = { servers: config.peers.map((p) => ({ id: p.id, address: p.raftAddr, suffrage: 'voter' as const })) };
+    const outcome = await running.bootstrap(configuration);
+    if (outcome.bootstrapped) logger.info('bootstrapped the cluster', { servers: config.peers.map((p) => p.id) });
+    else logger.info('--bootstrap ignored: this node already has state', { reason: outcome.reason });
+  }
+  process.stdout.write(
+    `${JSON.stringify({ event: 'serving', id: where.self.id, grpc: running.grpc.address, raft: running.raftAddress })}\n`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    const { raft } = running.node;
+    if (raft.state() === 'leader') {
+      // Hand over first: the followers then elect no one after a timeout, one of them leads at once.
+      await raft.transferLeadership(undefined, { timeoutMs: HANDOVER_TIMEOUT_MS }).then(
+        () => logger.info('leadership handed over'),
+        (error: unknown) => logger.warn('leadership handover failed; stopping anyway', { error: String(error) }),
+      );
+    }
+    await running.stop();
+    logger.info('stopped');
+    process.exitCode = 0;
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StartRefused) {
+    for (const p of error.problems) process.stderr.write(`metaServer: ${p}\n`);
+    process.exit(EXIT_REFUSED);
+  }
+  process.stderr.write(`metaServer failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

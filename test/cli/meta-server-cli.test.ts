@@ -1,0 +1,198 @@
+/**
+ * The metaServer command (src/cli/meta-server.ts) as operators run it: the original's flags,
+ * config.yaml, --bootstrap on every node at first start and again on restart (noted and ignored),
+ * SIGTERM (leadership handed over, exit 0), and each refused start with one clear line and exit 2.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { stringify } from 'yaml';
+import { tempDir } from '../support/dataserver/temp-dir';
+import { freePorts } from '../support/free-ports';
+import { MetaClient } from '../support/meta-cluster/meta-client';
+
+const MAIN = path.resolve(__dirname, '../../src/cli/meta-server.js');
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly lines: Record<string, unknown>[];
+  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
+  stderr: string;
+  /** Resolves with the first stdout line (JSON) that `match` accepts. */
+  line(match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+function run(t: TestContext, args: readonly string[]): Running {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const running: Running = {
+    child,
+    lines,
+    exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>,
+    stderr: '',
+    line: (match) =>
+      new Promise((resolve, reject) => {
+        const found = lines.find(match);
+        if (found !== undefined) return resolve(found);
+        waiters.push({ match, resolve });
+        void running.exited.then(([code]) => reject(new Error(`exited (${code}) first; stderr: ${running.stderr}`)));
+      }),
+  };
+  child.stderr!.on('data', (chunk: Buffer) => (running.stderr += chunk.toString()));
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      parsed = { text };
+    }
+    lines.push(parsed);
+    for (const w of [...waiters]) {
+      if (!w.match(parsed)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(parsed);
+    }
+  });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return running;
+}
+
+/** A stdout line as printed: plain text, or the JSON it parsed as. */
+const textOf = (line: Record<string, unknown>): string => (typeof line['text'] === 'string' ? line['text'] : JSON.stringify(line));
+
+async function clusterConfig(t: TestContext): Promise<{ file: string; dir: string; grpc: number[] }> {
+  const dir = tempDir(t);
+  const ports = await freePorts(6);
+  const grpc = ports.slice(0, 3);
+  const config = {
+    cluster: { id: 'cli-test' },
+    raft: {
+      peers: grpc.map((port, i) => ({ id: `meta-${port}`, raft_addr: `127.0.0.1:${ports[3 + i]}`, grpc_addr: `127.0.0.1:${port}` })),
+      heartbeat_timeout: '300ms',
+      election_timeout: '300ms',
+      leader_lease_timeout: '250ms',
+    },
+    logging: { level: 'info' },
+  };
+  const file = path.join(dir, 'config.yaml');
+  writeFileSync(file, stringify(config));
+  return { file, dir, grpc };
+}
+
+/** The leader's gRPC address as GetLeader on `address` reports it, once there is one. */
+async function leaderOf(address: string): Promise<string> {
+  const client = new MetaClient(address);
+  try {
+    for (;;) {
+      const answer = await client.call('GetLeader', {}).catch(() => undefined);
+      const leader = answer?.leader;
+      if (leader !== null && leader !== undefined && leader.port > 0) return `${leader.host}:${leader.port}`;
+      await new Promise((resolve) => setTimeout(resolve, 50)); // polling another process: no event to wait on
+    }
+  } finally {
+    client.close();
+  }
+}
+
+test(
+  'metaServer: three nodes with --bootstrap, a leader stopped by SIGTERM hands over, a restart with --bootstrap keeps the data',
+  { timeout: 60_000 },
+  async (t) => {
+    const { file, dir, grpc } = await clusterConfig(t);
+    const argsOf = (port: number): string[] => [
+      '--config',
+      file,
+      '--port',
+      String(port),
+      '--data-dir',
+      path.join(dir, `meta-${port}`),
+      '--bootstrap',
+    ];
+    const nodes = new Map(grpc.map((port) => [port, run(t, argsOf(port))]));
+    for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
+    const leaderAddress = await leaderOf(`127.0.0.1:${grpc[0]}`);
+    const leaderPort = Number(leaderAddress.split(':')[1]);
+    assert.ok(grpc.includes(leaderPort), `leader ${leaderAddress}`);
+    const bootstrapped = [...nodes.values()].filter((n) => n.lines.some((l) => l['message'] === 'bootstrapped the cluster'));
+    assert.ok(bootstrapped.length >= 1, 'a node wrote the first configuration');
+
+    const client = new MetaClient(leaderAddress);
+    t.after(() => client.close());
+    await client.call('CreateNode', { path: '/kept', type: 'Directory' });
+
+    const leader = nodes.get(leaderPort)!;
+    leader.child.kill('SIGTERM');
+    assert.deepEqual(await leader.exited, [0, null], `exit 0 after SIGTERM; stderr: ${leader.stderr}`);
+    assert.ok(
+      leader.lines.some((l) => l['message'] === 'leadership handed over'),
+      `it handed the leadership over before stopping: ${JSON.stringify(leader.lines.slice(-5))}`,
+    );
+    const other = grpc.find((p) => p !== leaderPort)!;
+    const next = await leaderOf(`127.0.0.1:${other}`);
+    assert.notEqual(next, leaderAddress, 'another node leads');
+
+    const again = run(t, argsOf(leaderPort));
+    await again.line((l) => l['event'] === 'serving');
+    assert.ok(
+      again.lines.some((l) => l['message'] === '--bootstrap ignored: this node already has state'),
+      'bootstrap on existing state is noted and ignored',
+    );
+    await leaderOf(`127.0.0.1:${leaderPort}`); // it has heard from the leader: its reads can be linearizable
+    const restarted = new MetaClient(`127.0.0.1:${leaderPort}`);
+    t.after(() => restarted.close());
+    const info = await restarted.call('GetNodeInfo', { path: '/kept' });
+    assert.equal(info.statInfo?.path, '/kept', 'the restarted node serves what was written before');
+
+    nodes.set(leaderPort, again);
+    for (const node of nodes.values()) node.child.kill('SIGTERM');
+    for (const node of nodes.values()) assert.deepEqual(await node.exited, [0, null], node.stderr);
+  },
+);
+
+test('metaServer: refused starts say why in one line and exit 2; --version and --help answer', async (t) => {
+  const { file, dir, grpc } = await clusterConfig(t);
+  const version = run(t, ['--version']);
+  assert.deepEqual(await version.exited, [0, null]);
+  assert.match(version.lines.map(textOf).join('\n'), /^\d+\.\d+\.\d+$/m);
+
+  const help = run(t, ['--help']);
+  assert.deepEqual(await help.exited, [0, null]);
+  const helpText = help.lines.map(textOf).join('\n');
+  for (const flag of ['--config', '--port', '--raft-port', '--node-id', '--data-dir', '--bootstrap', '--version'])
+    assert.ok(helpText.includes(flag), flag);
+
+  const unknown = run(t, ['--bogus']);
+  assert.notEqual((await unknown.exited)[0], 0);
+  assert.match(unknown.stderr, /unknown option '--bogus'/);
+
+  const missing = run(t, ['--config', path.join(dir, 'absent.yaml')]);
+  assert.deepEqual(await missing.exited, [2, null]);
+  assert.match(missing.stderr, /absent\.yaml: cannot be read \(ENOENT\)/);
+
+  const broken = path.join(dir, 'broken.yaml');
+  writeFileSync(broken, 'raft:\n  peers: []\n  heartbeat_timeout: soon\nserver:\n  grpc_port: -1\n');
+  const invalid = run(t, ['--config', broken]);
+  assert.deepEqual(await invalid.exited, [2, null]);
+  for (const key of ['raft.peers', 'raft.heartbeat_timeout', 'server.grpc_port'])
+    assert.match(invalid.stderr, new RegExp(`broken\\.yaml: ${key.replace('.', '\\.')}: `));
+
+  const stranger = run(t, ['--config', file, '--node-id', 'meta-1', '--data-dir', path.join(dir, 'x')]);
+  assert.deepEqual(await stranger.exited, [2, null]);
+  assert.match(stranger.stderr, /node id meta-1 is not in raft\.peers/);
+
+  // Its gRPC port is taken by something else.
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(grpc[0], '127.0.0.1', resolve));
+  t.after(() => squatter.close());
+  const busy = run(t, ['--config', file, '--port', String(grpc[0]), '--data-dir', path.join(dir, 'busy')]);
+  assert.deepEqual(await busy.exited, [2, null], busy.stderr);
+  assert.match(busy.stderr, /a port is in use/);
+});
