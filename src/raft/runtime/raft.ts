@@ -229,7 +229,8 @@ export class Raft<R = unknown> {
 
   /**
    * Takes a snapshot now and compacts the log behind it (hashicorp's Snapshot). Resolves with the
-   * newest snapshot's meta: an earlier one when nothing was applied since it.
+   * newest snapshot's meta: an earlier one when nothing was applied since it. With
+   * Config.deferSnapshotCopies it is a deferred one (a label, `deferred: true`).
    */
   snapshot(): Promise<SnapshotMeta | undefined> {
     if (this.stopped) return Promise.reject(new ShutdownError());
