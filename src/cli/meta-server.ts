@@ -9,13 +9,15 @@
  * the Raft address (--raft-port overrides the port) and every peer's gRPC address. --bootstrap
  * writes the cluster's first configuration (every peer, as voters) on a node without state and is
  * noted and ignored on one with state, so the same command line restarts an existing cluster.
- * SIGTERM or SIGINT: stop taking calls, hand the leadership over if leading, stop Raft, close the
- * stores, exit 0. Bad flags, config or environment: one line per problem on stderr, exit 2.
+ * It registers in etcd (config.yaml's etcd section) as the existing clients and DataServers expect.
+ * SIGTERM or SIGINT: hand the leadership over if leading, deregister from etcd, stop taking calls,
+ * stop Raft, close the stores, exit 0. Bad flags, config or environment: one line per problem on stderr, exit 2.
  * Prints {"event":"serving","id":...,"grpc":...,"raft":...} on stdout once it takes calls.
  */
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { EtcdRegistration } from '../server/etcd-registration';
 import { StaticMemberDirectory } from '../server/members';
 import { loadMetaServerConfig, type MetaServerConfig, type PeerConfig } from './meta-server-config';
 import { startMetaNode, type RunningMetaNode } from './meta-node-assembly';
@@ -130,6 +132,18 @@ async function main(): Promise<void> {
     if (outcome.bootstrapped) logger.info('bootstrapped the cluster', { servers: config.peers.map((p) => p.id) });
     else logger.info('--bootstrap ignored: this node already has state', { reason: outcome.reason });
   }
+  // Where clients and DataServers look for the leader; etcd being away only delays this.
+  const registration = new EtcdRegistration({
+    endpoints: config.etcd.endpoints,
+    username: config.etcd.username,
+    password: config.etcd.password,
+    timeoutMs: config.etcd.timeoutMs,
+    nodeId: where.self.id,
+    grpcAddress: where.self.grpcAddr,
+    raft: running.node.raft,
+    logger,
+  });
+  registration.start();
   process.stdout.write(
     `${JSON.stringify({ event: 'serving', id: where.self.id, grpc: running.grpc.address, raft: running.raftAddress })}\n`,
   );
@@ -147,6 +161,7 @@ async function main(): Promise<void> {
         (error: unknown) => logger.warn('leadership handover failed; stopping anyway', { error: String(error) }),
       );
     }
+    await registration.stop();
     await running.stop();
     logger.info('stopped');
     process.exitCode = 0;

@@ -12,7 +12,10 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
+import { Etcd3 } from 'etcd3';
+import { META_NODES_PREFIX } from '../../src/server/etcd-registration';
 import { tempDir } from '../support/dataserver/temp-dir';
+import { EtcdServer, etcdMissing } from '../support/etcd-server';
 import { freePorts } from '../support/free-ports';
 import { MetaClient } from '../support/meta-cluster/meta-client';
 
@@ -68,12 +71,14 @@ function run(t: TestContext, args: readonly string[]): Running {
 /** A stdout line as printed: plain text, or the JSON it parsed as. */
 const textOf = (line: Record<string, unknown>): string => (typeof line['text'] === 'string' ? line['text'] : JSON.stringify(line));
 
-async function clusterConfig(t: TestContext): Promise<{ file: string; dir: string; grpc: number[] }> {
+/** A config for three nodes on free ports; etcd at `etcdEndpoint` (default: a port nobody listens on). */
+async function clusterConfig(t: TestContext, etcdEndpoint?: string): Promise<{ file: string; dir: string; grpc: number[] }> {
   const dir = tempDir(t);
-  const ports = await freePorts(6);
+  const ports = await freePorts(7);
   const grpc = ports.slice(0, 3);
   const config = {
     cluster: { id: 'cli-test' },
+    etcd: { endpoints: [etcdEndpoint ?? `127.0.0.1:${ports[6]}`], timeout: '500ms' },
     raft: {
       peers: grpc.map((port, i) => ({ id: `meta-${port}`, raft_addr: `127.0.0.1:${ports[3 + i]}`, grpc_addr: `127.0.0.1:${port}` })),
       heartbeat_timeout: '300ms',
@@ -106,7 +111,26 @@ test(
   'metaServer: three nodes with --bootstrap, a leader stopped by SIGTERM hands over, a restart with --bootstrap keeps the data',
   { timeout: 60_000 },
   async (t) => {
-    const { file, dir, grpc } = await clusterConfig(t);
+    // With etcd where it is installed: every node registers, and the leader flag moves with the leadership.
+    const etcd = etcdMissing() === undefined ? await EtcdServer.start() : undefined;
+    if (etcd !== undefined) t.after(() => etcd.stop());
+    const etcdClient = etcd === undefined ? undefined : new Etcd3({ hosts: `http://${etcd.endpoint}` });
+    if (etcdClient !== undefined) t.after(() => etcdClient.close());
+    const { file, dir, grpc } = await clusterConfig(t, etcd?.endpoint);
+    /** Waits until etcd names exactly `port`'s node as the leader (its key is_leader:true, every other key false). */
+    const etcdNamesLeader = async (port: number): Promise<void> => {
+      if (etcdClient === undefined) return;
+      const mine = (key: string): boolean => key.endsWith(`/meta-${port}`);
+      for (;;) {
+        const all = Object.entries(await etcdClient.getAll().prefix(META_NODES_PREFIX).strings());
+        if (
+          all.some(([key]) => mine(key)) &&
+          all.every(([key, value]) => (JSON.parse(value) as { is_leader: boolean }).is_leader === mine(key))
+        )
+          return;
+        await new Promise((resolve) => setTimeout(resolve, 50)); // polling another process's writes
+      }
+    };
     const argsOf = (port: number): string[] => [
       '--config',
       file,
@@ -124,6 +148,7 @@ test(
     const bootstrapped = [...nodes.values()].filter((n) => n.lines.some((l) => l['message'] === 'bootstrapped the cluster'));
     assert.ok(bootstrapped.length >= 1, 'a node wrote the first configuration');
 
+    await etcdNamesLeader(leaderPort);
     const client = new MetaClient(leaderAddress);
     t.after(() => client.close());
     await client.call('CreateNode', { path: '/kept', type: 'Directory' });
@@ -138,6 +163,7 @@ test(
     const other = grpc.find((p) => p !== leaderPort)!;
     const next = await leaderOf(`127.0.0.1:${other}`);
     assert.notEqual(next, leaderAddress, 'another node leads');
+    await etcdNamesLeader(Number(next.split(':')[1])); // and the stopped node's key is gone
 
     const again = run(t, argsOf(leaderPort));
     await again.line((l) => l['event'] === 'serving');

@@ -1,0 +1,185 @@
+/**
+ * The MetaServer's entry in etcd, where the existing clients and DataServers look for the leader
+ * (compat §4): `/minfs/metaServer/nodes/<id>` holding compact JSON
+ * `{"addr","id","is_leader","register_at","role"}`, under a lease of a few seconds.
+ *
+ * - The flag follows Raft at once: on every role change the key is written again, so etcd shows a
+ *   new leader (and a step-down) within one round trip, not after the original's 60 s lease.
+ * - A new leader also clears the flag on any other node's key that still claims it (a crashed
+ *   leader cannot clear its own), keeping that key's lease: readers that take the first key with
+ *   `is_leader:true` find the right one at once, and the dead node's key still expires.
+ * - etcd being down never stops the MetaServer: writes are retried with a capped backoff, and a lost
+ *   lease (etcd away longer than its TTL) is replaced, so the key comes back when etcd does.
+ * - stop() deletes the key and revokes the lease (bounded by the timeout, so a dead etcd cannot hold
+ *   up a shutdown).
+ */
+import { Etcd3, type Lease } from 'etcd3';
+import type { Logger, RaftState } from '../raft';
+
+export const META_NODES_PREFIX = '/minfs/metaServer/nodes/';
+
+/** The part of Raft the registration watches. */
+export interface LeadershipSource {
+  state(): RaftState;
+  on(event: 'role-changed', listener: (e: { role: RaftState }) => void): () => void;
+}
+
+export interface EtcdRegistrationOptions {
+  /** "host:port" or URLs of etcd's client endpoints. */
+  readonly endpoints: readonly string[];
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  /** Dial and per-call timeout. */
+  readonly timeoutMs: number;
+  readonly nodeId: string;
+  /** Where clients reach this node's MetaServerService. */
+  readonly grpcAddress: string;
+  /** The key of a node that died disappears this long after (default 10 s: the issue's bound). */
+  readonly leaseTtlSeconds?: number;
+  readonly raft: LeadershipSource;
+  readonly logger: Logger;
+}
+
+/** What a MetaServer writes under its key (the field order and compactness clients depend on). */
+export interface MetaNodeRecord {
+  readonly addr: string;
+  readonly id: string;
+  readonly is_leader: boolean;
+  readonly register_at: string;
+  readonly role: 'metaServer';
+}
+
+const MIN_RETRY_MS = 200;
+const MAX_RETRY_MS = 5_000;
+
+export class EtcdRegistration {
+  private readonly client: Etcd3;
+  private readonly key: string;
+  private readonly registerAt = new Date().toISOString();
+  private lease: Lease | undefined;
+  private stopped = false;
+  /** Writes run one at a time; a change meanwhile asks for one more. */
+  private writing: Promise<void> | undefined;
+  private again = false;
+  private retryMs = MIN_RETRY_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private failing = false;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly options: EtcdRegistrationOptions) {
+    const hosts = options.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `http://${e}`));
+    this.client = new Etcd3({
+      hosts,
+      dialTimeout: options.timeoutMs,
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + options.timeoutMs }),
+      ...(options.username !== undefined ? { auth: { username: options.username, password: options.password ?? '' } } : {}),
+    });
+    this.key = `${META_NODES_PREFIX}${options.nodeId}`;
+  }
+
+  start(): void {
+    this.unsubscribe = this.options.raft.on('role-changed', () => this.publish());
+    this.publish();
+  }
+
+  /** The record as this node would write it now. */
+  record(): MetaNodeRecord {
+    return {
+      addr: this.options.grpcAddress,
+      id: this.options.nodeId,
+      is_leader: this.options.raft.state() === 'leader',
+      register_at: this.registerAt,
+      role: 'metaServer',
+    };
+  }
+
+  /** Deletes the key and revokes the lease; gives up after the timeout. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    await this.writing?.catch(() => undefined);
+    const cleanup = (async (): Promise<void> => {
+      await this.client.delete().key(this.key);
+      await this.lease?.revoke();
+    })();
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.timeoutMs).unref());
+    await Promise.race([
+      cleanup.catch((error: unknown) => this.options.logger.warn('etcd: could not deregister', { error: String(error) })),
+      timeout,
+    ]);
+    this.lease?.release();
+    this.client.close();
+  }
+
+  /** Writes the record (again); a write already under way is followed by one more. */
+  private publish(): void {
+    if (this.stopped) return;
+    if (this.writing !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.writing = this.write().finally(() => {
+      this.writing = undefined;
+      if (this.again) {
+        this.again = false;
+        this.publish();
+      }
+    });
+  }
+
+  private async write(): Promise<void> {
+    const record = this.record();
+    try {
+      const lease = this.currentLease();
+      await lease.put(this.key).value(JSON.stringify(record));
+      if (record.is_leader) await this.clearOtherLeaders();
+      if (this.failing) this.options.logger.info('etcd: registered again', { key: this.key });
+      else this.options.logger.info('etcd: registered', { key: this.key, isLeader: record.is_leader });
+      this.failing = false;
+      this.retryMs = MIN_RETRY_MS;
+    } catch (error) {
+      if (this.stopped) return;
+      if (!this.failing) this.options.logger.warn('etcd: cannot register; retrying', { key: this.key, error: String(error) });
+      this.failing = true;
+      this.retryTimer = setTimeout(() => this.publish(), this.retryMs);
+      this.retryTimer.unref();
+      this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+    }
+  }
+
+  /** This node's lease, a new one when there is none or it was lost (etcd away longer than the TTL). */
+  private currentLease(): Lease {
+    if (this.lease !== undefined && !this.lease.revoked()) return this.lease;
+    const lease = this.client.lease(this.options.leaseTtlSeconds ?? 10, { autoKeepAlive: true });
+    lease.on('lost', (error) => {
+      if (this.lease !== lease || this.stopped) return;
+      this.options.logger.warn('etcd: lease lost; registering again', { error: String(error) });
+      this.lease = undefined;
+      this.publish();
+    });
+    this.lease = lease;
+    return lease;
+  }
+
+  /** Other nodes' keys that still say is_leader:true get false, under their own leases. */
+  private async clearOtherLeaders(): Promise<void> {
+    const all = await this.client.getAll().prefix(META_NODES_PREFIX).strings();
+    for (const [key, value] of Object.entries(all)) {
+      if (key === this.key) continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        continue; // not ours to repair
+      }
+      if (typeof parsed !== 'object' || parsed === null || (parsed as { is_leader?: unknown }).is_leader !== true) continue;
+      if (this.options.raft.state() !== 'leader') return;
+      await this.client
+        .put(key)
+        .value(JSON.stringify({ ...parsed, is_leader: false }))
+        .ignoreLease();
+      this.options.logger.info('etcd: cleared a stale leader flag', { key });
+    }
+  }
+}
