@@ -185,11 +185,15 @@ export class MetaFsm implements FSM<MetaResult> {
 
   /**
    * Raft takes it between two batches. It lets the batches handed over so far commit, so the copy
-   * persist() makes (on a worker thread, while applies continue) is never behind Raft's label.
+   * persist() makes (on a worker thread, while applies continue) is never behind Raft's label, and
+   * reach the disk (lmdb-js's overlapping sync flushes after the commit): a deferred snapshot, one
+   * that stores only its label (Config.deferSnapshotCopies), stands for this state after a crash
+   * of the machine too.
    */
   async snapshot(): Promise<FSMSnapshot> {
     this.work.check('snapshot');
     await this.settled();
+    await this.state.env.root.flushed;
     this.work.check('snapshot');
     return this.snapshots.snapshot();
   }

@@ -28,6 +28,11 @@ export interface FSM<R = unknown> {
    * replaying. (It may lag what the FSM has been handed; Raft never compacts the log past it.)
    */
   appliedIndex?(): number;
+  /**
+   * A view of the state as of every entry handed over so far. With Config.deferSnapshotCopies a
+   * snapshot stores only its label when appliedIndex() has reached its index once this resolved,
+   * so a persistent FSM resolves only once that state is on disk (not merely committed).
+   */
   snapshot(): FSMSnapshot | Promise<FSMSnapshot>;
   /** Replaces the whole state with the snapshot's. */
   restore(chunks: AsyncIterable<Uint8Array>): Promise<void>;

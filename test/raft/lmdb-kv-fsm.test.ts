@@ -68,7 +68,7 @@ async function putAll(fsm: LmdbKvFsm, entries: readonly [string, string][], mode
 }
 
 async function persistToChunks(fsm: LmdbKvFsm, between?: () => Promise<void>): Promise<Buffer[]> {
-  const view = fsm.snapshot();
+  const view = await fsm.snapshot();
   const chunks: Buffer[] = [];
   try {
     await view.persist(async (chunk) => {
@@ -161,7 +161,7 @@ test('snapshot: a copy taken while batches commit is a state the source went thr
     );
     const label = source.appliedIndex();
     const digests = new Map([[label, await source.digest()]]);
-    const view = source.snapshot();
+    const view = await source.snapshot();
     // Taken and not yet persisted: overwrite, delete and add before and while it is written.
     const later: Uint8Array[][] = [];
     const mutate = async (): Promise<void> => {
@@ -358,7 +358,7 @@ test('close() waits for a batch and a persist under way, stops the persist, and 
       fsm,
       Array.from({ length: 50 }, (_, i) => [`k${i}`, `v${i}`]),
     );
-    const view = fsm.snapshot();
+    const view = await fsm.snapshot();
     let unblock!: () => void;
     const blocked = new Promise<void>((resolve) => (unblock = resolve));
     let writing!: () => void;

@@ -127,7 +127,10 @@ export class LmdbKvFsm implements FSM<KvResult> {
   }
 
   /** Applies are awaited one batch at a time, so the environment already holds everything handed over. */
-  snapshot(): FSMSnapshot {
+  /** Waits for the committed batches to reach the disk, so a deferred snapshot may stand for them. */
+  async snapshot(): Promise<FSMSnapshot> {
+    this.work.check('snapshot');
+    await this.env.root.flushed;
     this.work.check('snapshot');
     return this.snapshots.snapshot();
   }
