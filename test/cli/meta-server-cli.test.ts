@@ -5,90 +5,29 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
-import { stringify } from 'yaml';
 import { Etcd3 } from 'etcd3';
 import { META_NODES_PREFIX } from '../../src/server/etcd-registration';
 import { tempDir } from '../support/dataserver/temp-dir';
 import { EtcdServer, etcdMissing } from '../support/etcd-server';
-import { freePorts } from '../support/free-ports';
 import { MetaClient } from '../support/meta-cluster/meta-client';
+import { runMetaServer, textOf, writeClusterConfig, type MetaServerProcess } from '../support/meta-server-process';
 
-const MAIN = path.resolve(__dirname, '../../src/cli/meta-server.js');
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
-  stderr: string;
-  /** Resolves with the first stdout line (JSON) that `match` accepts. */
-  line(match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-}
-
-function run(t: TestContext, args: readonly string[]): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
-  const running: Running = {
-    child,
-    lines,
-    exited: once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>,
-    stderr: '',
-    line: (match) =>
-      new Promise((resolve, reject) => {
-        const found = lines.find(match);
-        if (found !== undefined) return resolve(found);
-        waiters.push({ match, resolve });
-        void running.exited.then(([code]) => reject(new Error(`exited (${code}) first; stderr: ${running.stderr}`)));
-      }),
-  };
-  child.stderr!.on('data', (chunk: Buffer) => (running.stderr += chunk.toString()));
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    let parsed: Record<string, unknown>;
-    try {
-      parsed = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      parsed = { text };
-    }
-    lines.push(parsed);
-    for (const w of [...waiters]) {
-      if (!w.match(parsed)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(parsed);
-    }
-  });
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+function run(t: TestContext, args: readonly string[]): MetaServerProcess {
+  const running = runMetaServer(args);
+  t.after(() => running.kill());
   return running;
 }
 
-/** A stdout line as printed: plain text, or the JSON it parsed as. */
-const textOf = (line: Record<string, unknown>): string => (typeof line['text'] === 'string' ? line['text'] : JSON.stringify(line));
-
-/** A config for three nodes on free ports; etcd at `etcdEndpoint` (default: a port nobody listens on). */
-async function clusterConfig(t: TestContext, etcdEndpoint?: string): Promise<{ file: string; dir: string; grpc: number[] }> {
+async function clusterConfig(t: TestContext, etcdEndpoint?: string): Promise<{ file: string; dir: string; grpc: readonly number[] }> {
   const dir = tempDir(t);
-  const ports = await freePorts(7);
-  const grpc = ports.slice(0, 3);
-  const config = {
-    cluster: { id: 'cli-test' },
-    etcd: { endpoints: [etcdEndpoint ?? `127.0.0.1:${ports[6]}`], timeout: '500ms' },
-    raft: {
-      peers: grpc.map((port, i) => ({ id: `meta-${port}`, raft_addr: `127.0.0.1:${ports[3 + i]}`, grpc_addr: `127.0.0.1:${port}` })),
-      heartbeat_timeout: '300ms',
-      election_timeout: '300ms',
-      leader_lease_timeout: '250ms',
-    },
-    logging: { level: 'info' },
-  };
-  const file = path.join(dir, 'config.yaml');
-  writeFileSync(file, stringify(config));
+  const { file, grpc } = await writeClusterConfig(dir, {
+    ...(etcdEndpoint === undefined ? {} : { etcdEndpoint }),
+    clusterId: 'cli-test',
+    raft: { heartbeat_timeout: '300ms', election_timeout: '300ms', leader_lease_timeout: '250ms' },
+  });
   return { file, dir, grpc };
 }
 
@@ -155,7 +94,7 @@ test(
 
     const leader = nodes.get(leaderPort)!;
     leader.child.kill('SIGTERM');
-    assert.deepEqual(await leader.exited, [0, null], `exit 0 after SIGTERM; stderr: ${leader.stderr}`);
+    assert.deepEqual(await leader.exited, [0, null], `exit 0 after SIGTERM; stderr: ${leader.stderr()}`);
     assert.ok(
       leader.lines.some((l) => l['message'] === 'leadership handed over'),
       `it handed the leadership over before stopping: ${JSON.stringify(leader.lines.slice(-5))}`,
@@ -179,7 +118,7 @@ test(
 
     nodes.set(leaderPort, again);
     for (const node of nodes.values()) node.child.kill('SIGTERM');
-    for (const node of nodes.values()) assert.deepEqual(await node.exited, [0, null], node.stderr);
+    for (const node of nodes.values()) assert.deepEqual(await node.exited, [0, null], node.stderr());
   },
 );
 
@@ -197,28 +136,28 @@ test('metaServer: refused starts say why in one line and exit 2; --version and -
 
   const unknown = run(t, ['--bogus']);
   assert.notEqual((await unknown.exited)[0], 0);
-  assert.match(unknown.stderr, /unknown option '--bogus'/);
+  assert.match(unknown.stderr(), /unknown option '--bogus'/);
 
   const missing = run(t, ['--config', path.join(dir, 'absent.yaml')]);
   assert.deepEqual(await missing.exited, [2, null]);
-  assert.match(missing.stderr, /absent\.yaml: cannot be read \(ENOENT\)/);
+  assert.match(missing.stderr(), /absent\.yaml: cannot be read \(ENOENT\)/);
 
   const broken = path.join(dir, 'broken.yaml');
   writeFileSync(broken, 'raft:\n  peers: []\n  heartbeat_timeout: soon\nserver:\n  grpc_port: -1\n');
   const invalid = run(t, ['--config', broken]);
   assert.deepEqual(await invalid.exited, [2, null]);
   for (const key of ['raft.peers', 'raft.heartbeat_timeout', 'server.grpc_port'])
-    assert.match(invalid.stderr, new RegExp(`broken\\.yaml: ${key.replace('.', '\\.')}: `));
+    assert.match(invalid.stderr(), new RegExp(`broken\\.yaml: ${key.replace('.', '\\.')}: `));
 
   const stranger = run(t, ['--config', file, '--node-id', 'meta-1', '--data-dir', path.join(dir, 'x')]);
   assert.deepEqual(await stranger.exited, [2, null]);
-  assert.match(stranger.stderr, /node id meta-1 is not in raft\.peers/);
+  assert.match(stranger.stderr(), /node id meta-1 is not in raft\.peers/);
 
   // Its gRPC port is taken by something else.
   const squatter = createServer();
   await new Promise<void>((resolve) => squatter.listen(grpc[0], '127.0.0.1', resolve));
   t.after(() => squatter.close());
   const busy = run(t, ['--config', file, '--port', String(grpc[0]), '--data-dir', path.join(dir, 'busy')]);
-  assert.deepEqual(await busy.exited, [2, null], busy.stderr);
-  assert.match(busy.stderr, /a port is in use/);
+  assert.deepEqual(await busy.exited, [2, null], busy.stderr());
+  assert.match(busy.stderr(), /a port is in use/);
 });

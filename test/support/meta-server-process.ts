@@ -1,0 +1,100 @@
+/**
+ * A metaServer process (src/cli/meta-server.ts, built into dist) as an operator starts it, for
+ * tests and benchmarks: its stdout lines parsed (JSON log lines and the "serving" line; anything
+ * else as {text}), stderr kept, and a promise of its exit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { stringify } from 'yaml';
+import { freePorts } from './free-ports';
+
+const MAIN = path.resolve(__dirname, '../../src/cli/meta-server.js');
+
+export type Line = Record<string, unknown>;
+
+export interface MetaServerProcess {
+  readonly child: ChildProcess;
+  readonly lines: Line[];
+  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
+  readonly stderr: () => string;
+  /** Resolves with the first stdout line that `match` accepts (rejects if the process exits first). */
+  line(match: (l: Line) => boolean): Promise<Line>;
+  /** SIGKILL unless it has exited. */
+  kill(): void;
+}
+
+export function runMetaServer(args: readonly string[]): MetaServerProcess {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Line[] = [];
+  let stderr = '';
+  const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let parsed: Line;
+    try {
+      parsed = JSON.parse(text) as Line;
+    } catch {
+      parsed = { text };
+    }
+    if (typeof parsed !== 'object' || parsed === null) parsed = { text };
+    lines.push(parsed);
+    for (const w of [...waiters]) {
+      if (!w.match(parsed)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(parsed);
+    }
+  });
+  return {
+    child,
+    lines,
+    exited,
+    stderr: () => stderr,
+    line: (match) =>
+      new Promise((resolve, reject) => {
+        const found = lines.find(match);
+        if (found !== undefined) return resolve(found);
+        waiters.push({ match, resolve });
+        void exited.then(([code]) => reject(new Error(`metaServer exited (${code}) first; stderr: ${stderr}`)));
+      }),
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** A stdout line as printed: plain text, or the JSON it parsed as. */
+export const textOf = (line: Line): string => (typeof line['text'] === 'string' ? line['text'] : JSON.stringify(line));
+
+export interface ClusterConfigFile {
+  readonly file: string;
+  /** gRPC ports of the three peers (node ids meta-<port>). */
+  readonly grpc: readonly number[];
+}
+
+/**
+ * Writes a config.yaml for three MetaServers on free loopback ports into `dir`; etcd at
+ * `etcdEndpoint` (default: a port nobody listens on), Raft timings as given (default: config.yaml's).
+ */
+export async function writeClusterConfig(
+  dir: string,
+  options: { etcdEndpoint?: string; raft?: Record<string, unknown>; clusterId?: string } = {},
+): Promise<ClusterConfigFile> {
+  const ports = await freePorts(7);
+  const grpc = ports.slice(0, 3);
+  const config = {
+    cluster: { id: options.clusterId ?? 'test' },
+    etcd: { endpoints: [options.etcdEndpoint ?? `127.0.0.1:${ports[6]}`], timeout: '500ms' },
+    raft: {
+      peers: grpc.map((port, i) => ({ id: `meta-${port}`, raft_addr: `127.0.0.1:${ports[3 + i]}`, grpc_addr: `127.0.0.1:${port}` })),
+      ...options.raft,
+    },
+    logging: { level: 'info' },
+  };
+  const file = path.join(dir, 'config.yaml');
+  writeFileSync(file, stringify(config));
+  return { file, grpc };
+}
