@@ -45,7 +45,8 @@ export interface MetaServerConfig {
   /** Raft settings given in the file (the rest are the library's defaults). */
   readonly raft: Partial<Config>;
   readonly upkeep: UpkeepSettings;
-  readonly logging: { readonly level: LogLevel; readonly file: string };
+  /** `file` with `{id}` replaced by the node id; '' for stdout only. */
+  readonly logging: { readonly level: LogLevel; readonly file: string; readonly maxBytes: number; readonly maxFiles: number };
 }
 
 /** The original's duration keys in `raft:`, each the millisecond field it sets. */
@@ -140,11 +141,24 @@ export function parseMetaServerConfig(doc: Readonly<Record<string, unknown>>): M
 
   const logging = YamlFields.section(doc, 'logging', problems);
   const level = logging.choice<LogLevel>('level', 'info', ['debug', 'info', 'warn', 'error']);
-  const file = logging.string('file', './logs/metaServer.log');
+  const file = logging.string('file', './logs/{id}.log', { nonEmpty: false });
+  const maxBytes = logging.integer('max_size_mb', 64, 1, 1 << 20) * 1024 * 1024;
+  const maxFiles = logging.integer('max_files', 5, 1, 1000);
   logging.finish();
 
   if (problems.length > 0) return problems;
-  return { grpcPort, host, dataDir, clusterId, defaultReplication, etcd, peers, raft, upkeep, logging: { level, file } };
+  return {
+    grpcPort,
+    host,
+    dataDir,
+    clusterId,
+    defaultReplication,
+    etcd,
+    peers,
+    raft,
+    upkeep,
+    logging: { level, file, maxBytes, maxFiles },
+  };
 }
 
 function readPeers(raft: YamlFields): PeerConfig[] {

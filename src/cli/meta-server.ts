@@ -107,7 +107,11 @@ async function main(): Promise<void> {
   if (Array.isArray(loaded)) throw new StartRefused(loaded.map((p) => `${flags.config}: ${p}`));
   const config = loaded;
   const where = resolveNode(config, flags);
-  const logger = createLogger(config.logging.level);
+  const { file: logFile, maxBytes, maxFiles } = config.logging;
+  const logger = createLogger(
+    config.logging.level,
+    logFile === '' ? undefined : { path: resolve(logFile.replaceAll('{id}', where.self.id)), maxBytes, maxFiles },
+  );
   const members = new StaticMemberDirectory(config.peers.map((p) => ({ id: p.id, grpcAddress: p.grpcAddr })));
   let running: RunningMetaNode;
   try {
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
     await registration.stop();
     await running.stop();
     logger.info('stopped');
+    await logger.close();
     process.exitCode = 0;
   };
   process.once('SIGINT', () => void stop('SIGINT'));

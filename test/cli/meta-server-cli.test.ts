@@ -5,7 +5,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { Etcd3 } from 'etcd3';
@@ -99,6 +99,12 @@ test(
       leader.lines.some((l) => l['message'] === 'leadership handed over'),
       `it handed the leadership over before stopping: ${JSON.stringify(leader.lines.slice(-5))}`,
     );
+    // Its log file (config: logs/{id}.log) holds the same lines, flushed to the last before the exit.
+    const logLines = readFileSync(path.join(dir, 'logs', `meta-${leaderPort}.log`), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal((JSON.parse(logLines.at(-1)!) as { message: string }).message, 'stopped', 'the log ends with the stop');
+    assert.ok(logLines.some((l) => l.includes('"leadership handed over"')));
     const other = grpc.find((p) => p !== leaderPort)!;
     const next = await leaderOf(`127.0.0.1:${other}`);
     assert.notEqual(next, leaderAddress, 'another node leads');

@@ -92,7 +92,7 @@ export async function writeClusterConfig(
       peers: grpc.map((port, i) => ({ id: `meta-${port}`, raft_addr: `127.0.0.1:${ports[3 + i]}`, grpc_addr: `127.0.0.1:${port}` })),
       ...options.raft,
     },
-    logging: { level: 'info' },
+    logging: { level: 'info', file: path.join(dir, 'logs', '{id}.log') },
   };
   const file = path.join(dir, 'config.yaml');
   writeFileSync(file, stringify(config));
