@@ -36,6 +36,8 @@ export interface EtcdRegistrationOptions {
   readonly grpcAddress: string;
   /** The key of a node that died disappears this long after (default 10 s: the bound). */
   readonly leaseTtlSeconds?: number;
+  /** Schedules a retry (default: an unref'd setTimeout); tests pass their own to watch the backoff. */
+  readonly schedule?: (delayMs: number, retry: () => void) => void;
   readonly raft: LeadershipSource;
   readonly logger: Logger;
 }
@@ -62,8 +64,11 @@ export class EtcdRegistration {
   private writing: Promise<void> | undefined;
   private again = false;
   private retryMs = MIN_RETRY_MS;
+  /** A retry is scheduled: nothing else starts a write meanwhile (a lost lease included). */
+  private retryPending = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private failing = false;
+  private tries = 0;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: EtcdRegistrationOptions) {
@@ -80,6 +85,11 @@ export class EtcdRegistration {
   start(): void {
     this.unsubscribe = this.options.raft.on('role-changed', () => this.publish());
     this.publish();
+  }
+
+  /** Writes tried so far (each a lease put): with etcd away, one per retry. */
+  get attempts(): number {
+    return this.tries;
   }
 
   /** The record as this node would write it now. */
@@ -114,7 +124,7 @@ export class EtcdRegistration {
 
   /** Writes the record (again); a write already under way is followed by one more. */
   private publish(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.retryPending) return;
     if (this.writing !== undefined) {
       this.again = true;
       return;
@@ -129,6 +139,7 @@ export class EtcdRegistration {
   }
 
   private async write(): Promise<void> {
+    this.tries++;
     const record = this.record();
     try {
       const lease = this.currentLease();
@@ -142,21 +153,52 @@ export class EtcdRegistration {
       if (this.stopped) return;
       if (!this.failing) this.options.logger.warn('etcd: cannot register; retrying', { key: this.key, error: String(error) });
       this.failing = true;
-      this.retryTimer = setTimeout(() => this.publish(), this.retryMs);
-      this.retryTimer.unref();
-      this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+      // A lease that was never granted is no use; the retry asks for a new one.
+      this.dropLease();
+      this.scheduleRetry();
     }
+  }
+
+  /** One retry at a time, after a backoff that doubles up to MAX_RETRY_MS while etcd stays away. */
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryPending) return;
+    this.retryPending = true;
+    this.again = false;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
+    const retry = (): void => {
+      this.retryTimer = undefined;
+      this.retryPending = false;
+      this.publish();
+    };
+    if (this.options.schedule !== undefined) {
+      this.options.schedule(delay, retry);
+    } else {
+      this.retryTimer = setTimeout(retry, delay);
+      this.retryTimer.unref();
+    }
+  }
+
+  private dropLease(): void {
+    const lease = this.lease;
+    this.lease = undefined;
+    lease?.release();
   }
 
   /** This node's lease, a new one when there is none or it was lost (etcd away longer than the TTL). */
   private currentLease(): Lease {
     if (this.lease !== undefined && !this.lease.revoked()) return this.lease;
+    this.dropLease();
     const lease = this.client.lease(this.options.leaseTtlSeconds ?? 10, { autoKeepAlive: true });
     lease.on('lost', (error) => {
       if (this.lease !== lease || this.stopped) return;
+      // Not a write at once: while etcd is away every new lease is lost too, and writing on each
+      // loss kept the process so busy that no Raft election could run beside it (a three-node
+      // cluster with etcd unreachable never elected a leader). The backoff paces the retries.
       this.options.logger.warn('etcd: lease lost; registering again', { error: String(error) });
-      this.lease = undefined;
-      this.publish();
+      this.dropLease();
+      // A write under way fails with it and schedules the retry itself.
+      if (this.writing === undefined) this.scheduleRetry();
     });
     this.lease = lease;
     return lease;

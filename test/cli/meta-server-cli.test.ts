@@ -128,6 +128,24 @@ test(
   },
 );
 
+test('metaServer: with etcd unreachable the nodes still elect a leader and take writes', { timeout: 30_000 }, async (t) => {
+  const { file, dir, grpc } = await clusterConfig(t); // etcd at a port nobody listens on
+  const nodes = grpc.map((port) =>
+    run(t, ['--config', file, '--port', String(port), '--data-dir', path.join(dir, `meta-${port}`), '--bootstrap']),
+  );
+  for (const node of nodes) await node.line((l) => l['event'] === 'serving');
+  const leader = await leaderOf(`127.0.0.1:${grpc[0]}`);
+  const client = new MetaClient(leader);
+  t.after(() => client.close());
+  await client.call('CreateNode', { path: '/without-etcd', type: 'Directory' }, undefined, 5_000);
+  assert.ok(
+    nodes.some((n) => n.lines.some((l) => l['message'] === 'etcd: cannot register; retrying')),
+    'the registration keeps trying in the background',
+  );
+  for (const node of nodes) node.child.kill('SIGTERM');
+  for (const node of nodes) assert.deepEqual(await node.exited, [0, null], node.stderr());
+});
+
 test('metaServer: refused starts say why in one line and exit 2; --version and --help answer', async (t) => {
   const { file, dir, grpc } = await clusterConfig(t);
   const version = run(t, ['--version']);

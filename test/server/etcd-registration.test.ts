@@ -10,6 +10,7 @@ import { Etcd3 } from 'etcd3';
 import { silentLogger, type RaftState } from '../../src/raft';
 import { EtcdRegistration, META_NODES_PREFIX, type LeadershipSource } from '../../src/server/etcd-registration';
 import { EtcdServer, etcdMissing } from '../support/etcd-server';
+import { freePorts } from '../support/free-ports';
 
 class StubRaft implements LeadershipSource {
   private role: RaftState = 'follower';
@@ -75,17 +76,15 @@ test(
 
     // A leader that crashed: its key still claims the leadership until its lease runs out.
     const deadLease = client.lease(60);
-    await deadLease
-      .put(dead)
-      .value(
-        JSON.stringify({
-          addr: '127.0.0.1:9089',
-          id: 'meta-0',
-          is_leader: true,
-          register_at: new Date().toISOString(),
-          role: 'metaServer',
-        }),
-      );
+    await deadLease.put(dead).value(
+      JSON.stringify({
+        addr: '127.0.0.1:9089',
+        id: 'meta-0',
+        is_leader: true,
+        register_at: new Date().toISOString(),
+        role: 'metaServer',
+      }),
+    );
     const deadLeaseId = await deadLease.grant();
 
     const raft = new StubRaft();
@@ -132,3 +131,39 @@ test(
     deadLease.release();
   },
 );
+
+test('etcd away from the start: one write per retry, backing off to 5 s, however often the role changes', async () => {
+  const [port] = await freePorts(1);
+  const raft = new StubRaft();
+  const delays: number[] = [];
+  let pending: (() => void) | undefined;
+  let scheduled: (() => void) | undefined;
+  const registration = new EtcdRegistration({
+    endpoints: [`127.0.0.1:${port}`],
+    timeoutMs: 300,
+    nodeId: 'meta-1',
+    grpcAddress: '127.0.0.1:9090',
+    raft,
+    logger: silentLogger,
+    schedule: (delayMs, retry) => {
+      assert.equal(pending, undefined, 'one retry at a time');
+      delays.push(delayMs);
+      pending = retry;
+      scheduled?.();
+    },
+  });
+  registration.start();
+  for (let i = 1; i <= 7; i++) {
+    await new Promise<void>((resolve) => (pending !== undefined ? resolve() : (scheduled = resolve)));
+    assert.equal(registration.attempts, i, `write ${i} failed and nothing else was tried before its retry`);
+    // Role changes while a retry waits start no write of their own.
+    raft.become(i % 2 === 1 ? 'leader' : 'follower');
+    assert.equal(registration.attempts, i);
+    const retry = pending!;
+    pending = undefined;
+    retry();
+  }
+  await new Promise<void>((resolve) => (pending !== undefined ? resolve() : (scheduled = resolve)));
+  assert.deepEqual(delays, [200, 400, 800, 1600, 3200, 5000, 5000, 5000]);
+  await registration.stop();
+});
