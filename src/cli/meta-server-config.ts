@@ -35,6 +35,8 @@ export interface MetaServerConfig {
   readonly grpcPort: number;
   /** server.host: the address the gRPC port binds (loopback unless configured). */
   readonly host: string;
+  /** server.metrics_port: /metrics, /healthz and /readyz over HTTP on `host` (0: off). */
+  readonly metricsPort: number;
   /** database.badger_dir: this node's data (Raft in raft/, snapshots, the namespace). */
   readonly dataDir: string;
   /** cluster.id: Raft peers of another cluster are refused at the handshake. */
@@ -86,6 +88,7 @@ export function parseMetaServerConfig(doc: Readonly<Record<string, unknown>>): M
   const grpcPort = server.integer('grpc_port', 9090, 1, 65535);
   server.integer('port', 8080, 0, 65535); // the original's HTTP port, never used by it either
   const host = server.string('host', '127.0.0.1');
+  const metricsPort = server.integer('metrics_port', 0, 0, 65535);
   server.finish();
 
   const database = YamlFields.section(doc, 'database', problems);
@@ -150,6 +153,7 @@ export function parseMetaServerConfig(doc: Readonly<Record<string, unknown>>): M
   return {
     grpcPort,
     host,
+    metricsPort,
     dataDir,
     clusterId,
     defaultReplication,

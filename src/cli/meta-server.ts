@@ -15,9 +15,10 @@
  * Prints {"event":"serving","id":...,"grpc":...,"raft":...} on stdout once it takes calls.
  */
 import { mkdirSync, accessSync, constants } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EtcdRegistration } from '../server/etcd-registration';
+import { MetricsServer } from '../server/metrics-server';
 import { StaticMemberDirectory } from '../server/members';
 import { loadMetaServerConfig, type MetaServerConfig, type PeerConfig } from './meta-server-config';
 import { startMetaNode, type RunningMetaNode } from './meta-node-assembly';
@@ -35,6 +36,7 @@ interface Flags {
   raftPort?: number;
   nodeId?: string;
   dataDir?: string;
+  metricsPort?: number;
   bootstrap: boolean;
 }
 
@@ -62,6 +64,11 @@ function parseFlags(argv: readonly string[]): Flags {
     .option('--raft-port <port>', "Raft port (default: the port of this node's raft.peers entry)", port('--raft-port'))
     .option('--node-id <id>', 'Raft server id, one of raft.peers (default: meta-<gRPC port>)')
     .option('--data-dir <dir>', 'data directory (default: database.badger_dir)')
+    .option(
+      '--metrics-port <port>',
+      'HTTP port of /metrics, /healthz, /readyz (default: server.metrics_port; 0 there: off)',
+      port('--metrics-port'),
+    )
     .option('--bootstrap', 'write the first configuration (every peer) if this node has no state', false)
     .showHelpAfterError()
     .parse(argv as string[])
@@ -117,7 +124,7 @@ async function main(): Promise<void> {
   try {
     running = await startMetaNode({
       id: where.self.id,
-      dir: join(where.dataDir),
+      dir: where.dataDir,
       raftBind: where.raftBind,
       grpcBind: where.grpcBind,
       clusterId: config.clusterId,
@@ -148,8 +155,17 @@ async function main(): Promise<void> {
     logger,
   });
   registration.start();
+  const metricsPort = flags.metricsPort ?? config.metricsPort;
+  let metrics: MetricsServer | undefined;
+  if (metricsPort > 0) {
+    try {
+      metrics = await MetricsServer.start(running.node, `${config.host}:${metricsPort}`);
+    } catch (error) {
+      explainStartError(error, { ...where, grpcBind: `${where.grpcBind}, metrics ${config.host}:${metricsPort}` });
+    }
+  }
   process.stdout.write(
-    `${JSON.stringify({ event: 'serving', id: where.self.id, grpc: running.grpc.address, raft: running.raftAddress })}\n`,
+    `${JSON.stringify({ event: 'serving', id: where.self.id, grpc: running.grpc.address, raft: running.raftAddress, metrics: metrics?.address })}\n`,
   );
 
   let stopping = false;
@@ -166,6 +182,7 @@ async function main(): Promise<void> {
       );
     }
     await registration.stop();
+    await metrics?.stop();
     await running.stop();
     logger.info('stopped');
     await logger.close();

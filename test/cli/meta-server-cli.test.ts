@@ -12,6 +12,7 @@ import { Etcd3 } from 'etcd3';
 import { META_NODES_PREFIX } from '../../src/server/etcd-registration';
 import { tempDir } from '../support/dataserver/temp-dir';
 import { EtcdServer, etcdMissing } from '../support/etcd-server';
+import { freePorts } from '../support/free-ports';
 import { MetaClient } from '../support/meta-cluster/meta-client';
 import { runMetaServer, textOf, writeClusterConfig, type MetaServerProcess } from '../support/meta-server-process';
 
@@ -130,8 +131,18 @@ test(
 
 test('metaServer: with etcd unreachable the nodes still elect a leader and take writes', { timeout: 30_000 }, async (t) => {
   const { file, dir, grpc } = await clusterConfig(t); // etcd at a port nobody listens on
-  const nodes = grpc.map((port) =>
-    run(t, ['--config', file, '--port', String(port), '--data-dir', path.join(dir, `meta-${port}`), '--bootstrap']),
+  const [metricsPort] = await freePorts(1);
+  const nodes = grpc.map((port, i) =>
+    run(t, [
+      '--config',
+      file,
+      '--port',
+      String(port),
+      '--data-dir',
+      path.join(dir, `meta-${port}`),
+      '--bootstrap',
+      ...(i === 0 ? ['--metrics-port', String(metricsPort)] : []),
+    ]),
   );
   for (const node of nodes) await node.line((l) => l['event'] === 'serving');
   const leader = await leaderOf(`127.0.0.1:${grpc[0]}`);
@@ -142,6 +153,10 @@ test('metaServer: with etcd unreachable the nodes still elect a leader and take 
     nodes.some((n) => n.lines.some((l) => l['message'] === 'etcd: cannot register; retrying')),
     'the registration keeps trying in the background',
   );
+  // The operator endpoints of the node given --metrics-port.
+  const health = await fetch(`http://127.0.0.1:${metricsPort}/healthz`);
+  assert.equal(health.status, 200);
+  assert.match(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text(), /^minfs_raft_term \d+$/m);
   for (const node of nodes) node.child.kill('SIGTERM');
   for (const node of nodes) assert.deepEqual(await node.exited, [0, null], node.stderr());
 });

@@ -1,0 +1,122 @@
+/**
+ * A MetaServer's HTTP side for operators: Prometheus metrics at /metrics (prom-client), /healthz
+ * (the process serves: 200) and /readyz (200 once a leader is known and this node has applied up
+ * to its commit index; 503 with the reason otherwise). Gauges are read from Raft, the namespace and
+ * the DataServer upkeep at each scrape, so nothing is kept twice.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetaNode } from './meta-node';
+
+const ROLES = ['follower', 'candidate', 'leader', 'shutdown'] as const;
+
+/** The registry of one node's metrics (separate per node, so in-process clusters do not mix). */
+export function metaMetrics(node: MetaNode): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'minfs_' });
+  const gauge = (name: string, help: string, collect: (g: Gauge) => void, labelNames: string[] = []): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        collect(this);
+      },
+    });
+  };
+  const stats = (): ReturnType<MetaNode['raft']['stats']> => node.raft.stats();
+  gauge('minfs_raft_term', 'Current Raft term.', (g) => g.set(stats().term));
+  gauge(
+    'minfs_raft_state',
+    'Raft role of this node (1 for the current one).',
+    (g) => {
+      const state = stats().state;
+      for (const role of ROLES) g.set({ role }, role === state ? 1 : 0);
+    },
+    ['role'],
+  );
+  gauge('minfs_raft_first_index', 'First index in the Raft log.', (g) => g.set(stats().firstLogIndex));
+  gauge('minfs_raft_last_index', 'Last index in the Raft log.', (g) => g.set(stats().lastLogIndex));
+  gauge('minfs_raft_commit_index', 'Raft commit index.', (g) => g.set(stats().commitIndex));
+  gauge('minfs_raft_applied_index', 'Index applied to the namespace.', (g) => g.set(stats().appliedIndex));
+  gauge('minfs_raft_snapshot_index', 'Index of the newest snapshot taken or installed.', (g) => g.set(stats().snapshotIndex));
+  gauge(
+    'minfs_raft_replication_lag_entries',
+    'Leader only: entries each follower is behind the leader log.',
+    (g) => {
+      const last = stats().lastLogIndex;
+      for (const p of node.raft.replication()) g.set({ peer: p.id }, Math.max(0, last - p.match));
+    },
+    ['peer'],
+  );
+  gauge(
+    'minfs_dataservers',
+    'Leader only: DataServers heard from, by liveness.',
+    (g) => {
+      const counts = { live: 0, stale: 0, dead: 0 };
+      for (const s of node.upkeep.tracker.all()) counts[s.liveness]++;
+      for (const [liveness, n] of Object.entries(counts)) g.set({ liveness }, n);
+    },
+    ['liveness'],
+  );
+  gauge('minfs_blocks_pending_deletion', 'Block replicas recorded for deletion (replicated state).', (g) =>
+    g.set(node.reader.upkeepCounts().gcBlocks),
+  );
+  gauge('minfs_block_repairs_in_flight', 'Block copies under way (replicated state).', (g) => g.set(node.reader.upkeepCounts().repairs));
+  gauge('minfs_blocks_lost', 'Leader only: blocks with no good replica found.', (g) => g.set(node.upkeep.status().lostBlocks));
+  return registry;
+}
+
+/** Why this node is not ready, or undefined when it is. */
+export function notReady(node: MetaNode): string | undefined {
+  const s = node.raft.stats();
+  if (s.state === 'shutdown') return 'shutting down';
+  if (s.leaderId === undefined) return 'no leader known';
+  if (s.appliedIndex < s.commitIndex) return `applied ${s.appliedIndex} of ${s.commitIndex} committed`;
+  return undefined;
+}
+
+export class MetricsServer {
+  private constructor(
+    private readonly server: Server,
+    readonly address: string,
+  ) {}
+
+  /** Listens on `bind` ("host:port", port 0: any free one). */
+  static async start(node: MetaNode, bind: string): Promise<MetricsServer> {
+    const registry = metaMetrics(node);
+    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const url = (req.url ?? '/').split('?')[0];
+      if (url === '/metrics') {
+        const body = await registry.metrics();
+        res.writeHead(200, { 'content-type': registry.contentType }).end(body);
+      } else if (url === '/healthz') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      } else if (url === '/readyz') {
+        const reason = notReady(node);
+        res
+          .writeHead(reason === undefined ? 200 : 503, { 'content-type': 'text/plain' })
+          .end(reason === undefined ? 'ready\n' : `not ready: ${reason}\n`);
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics, /healthz or /readyz\n');
+      }
+    };
+    const server = createServer((req, res) => {
+      handle(req, res).catch((error: unknown) => res.writeHead(500).end(`${String(error)}\n`));
+    });
+    const at = bind.lastIndexOf(':');
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(Number(bind.slice(at + 1)), bind.slice(0, at), () => resolve());
+    });
+    const { address, port } = server.address() as AddressInfo;
+    return new MetricsServer(server, `${address}:${port}`);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
