@@ -16,9 +16,9 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { MetaConnection } from '../src/client';
-import { META_NODES_PREFIX } from '../src/server/etcd-registration';
+import { EtcdLeaderView } from '../test/support/etcd-leader-view';
 import { EtcdServer, etcdMissing } from '../test/support/etcd-server';
-import { runMetaServer, writeClusterConfig, type MetaServerProcess } from '../test/support/meta-server-process';
+import { metaServerArgs, runMetaServer, writeClusterConfig, type MetaServerProcess } from '../test/support/meta-server-process';
 import { positiveInteger } from './support/meta-cli';
 
 const emit = (line: object): boolean => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -28,53 +28,6 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 function percentile(sorted: readonly number[], q: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-/** Which node ids etcd says lead, kept current by a watch on the prefix; waits resolve on events. */
-class EtcdLeaderView {
-  private readonly values = new Map<string, string>();
-  private readonly waiters = new Set<() => void>();
-
-  static async open(client: Etcd3): Promise<EtcdLeaderView> {
-    const view = new EtcdLeaderView();
-    const now = await client.getAll().prefix(META_NODES_PREFIX).exec();
-    for (const kv of now.kvs) view.values.set(kv.key.toString(), kv.value.toString());
-    const watcher = await client
-      .watch()
-      .prefix(META_NODES_PREFIX)
-      .startRevision(String(Number(now.header.revision) + 1))
-      .create();
-    watcher.on('put', (kv) => view.changed(() => view.values.set(kv.key.toString(), kv.value.toString())));
-    watcher.on('delete', (kv) => view.changed(() => view.values.delete(kv.key.toString())));
-    return view;
-  }
-
-  leaders(): string[] {
-    return [...this.values.values()]
-      .map((v) => JSON.parse(v) as { id: string; is_leader: boolean })
-      .filter((r) => r.is_leader)
-      .map((r) => r.id);
-  }
-
-  /** Resolves when etcd names exactly `id` as the leader. */
-  until(id: string): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        const leaders = this.leaders();
-        if (leaders.length === 1 && leaders[0] === id) {
-          this.waiters.delete(check);
-          resolve();
-        }
-      };
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  private changed(apply: () => void): void {
-    apply();
-    for (const w of [...this.waiters]) w();
-  }
 }
 
 async function main(): Promise<void> {
@@ -93,15 +46,7 @@ async function main(): Promise<void> {
   let connection: MetaConnection | undefined;
   try {
     const { file, grpc } = await writeClusterConfig(dir, { etcdEndpoint: etcd.endpoint, clusterId: 'failover' });
-    const argsOf = (port: number): string[] => [
-      '--config',
-      file,
-      '--port',
-      String(port),
-      '--data-dir',
-      path.join(dir, `meta-${port}`),
-      '--bootstrap',
-    ];
+    const argsOf = (port: number): string[] => metaServerArgs(file, dir, port);
     for (const port of grpc) nodes.set(port, runMetaServer(argsOf(port)));
     for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
     const view = await EtcdLeaderView.open(etcdClient);

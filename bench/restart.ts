@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MetaClient } from '../test/support/meta-cluster/meta-client';
-import { runMetaServer, writeClusterConfig, type MetaServerProcess } from '../test/support/meta-server-process';
+import { leaderOf, metaServerArgs, runMetaServer, writeClusterConfig, type MetaServerProcess } from '../test/support/meta-server-process';
 import { fillNamespace } from './support/meta-fill';
 import { positiveInteger } from './support/meta-cli';
 
@@ -21,15 +21,6 @@ const emit = (line: object): boolean => process.stdout.write(`${JSON.stringify(l
 const note = (text: string): boolean => process.stderr.write(`# ${text}\n`);
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function leaderPort(client: MetaClient): Promise<number> {
-  for (;;) {
-    const answer = await client.call('GetLeader', {}, undefined, 2_000).catch(() => undefined);
-    const port = answer?.leader?.port ?? 0;
-    if (port > 0) return port;
-    await sleep(20);
-  }
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { files: { type: 'string' }, 'per-dir': { type: 'string' }, concurrency: { type: 'string' } } });
@@ -41,20 +32,12 @@ async function main(): Promise<void> {
   const clients = new Map<number, MetaClient>();
   try {
     const { file, grpc } = await writeClusterConfig(dir, { clusterId: 'restart' });
-    const argsOf = (port: number): string[] => [
-      '--config',
-      file,
-      '--port',
-      String(port),
-      '--data-dir',
-      path.join(dir, `meta-${port}`),
-      '--bootstrap',
-    ];
+    const argsOf = (port: number): string[] => metaServerArgs(file, dir, port);
     for (const port of grpc) nodes.set(port, runMetaServer(argsOf(port)));
     for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
     for (const port of grpc) clients.set(port, new MetaClient(`127.0.0.1:${port}`));
     // A write that succeeds: the leadership has settled after the first election.
-    let leader = await leaderPort(clients.get(grpc[0]!)!);
+    let leader = (await leaderOf(`127.0.0.1:${grpc[0]}`)).port;
     while (
       !(await clients
         .get(leader)!
@@ -65,7 +48,7 @@ async function main(): Promise<void> {
         ))
     ) {
       await sleep(50);
-      leader = await leaderPort(clients.get(grpc[0]!)!);
+      leader = (await leaderOf(`127.0.0.1:${grpc[0]}`)).port;
     }
     note(`cluster up, leader meta-${leader}; filling ${files} files`);
     const fill = await fillNamespace(() => clients.get(leader)!, {
@@ -91,7 +74,7 @@ async function main(): Promise<void> {
     // Followers first, the leader last (its restart includes an election elsewhere).
     const order = [...grpc.filter((p) => p !== leader), leader];
     for (const port of order) {
-      const wasLeader = port === (await leaderPort(clients.get(port)!));
+      const wasLeader = port === (await leaderOf(`127.0.0.1:${port}`)).port;
       const old = nodes.get(port)!;
       old.child.kill('SIGTERM');
       const [code] = await old.exited;

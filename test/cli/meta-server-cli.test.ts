@@ -9,12 +9,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { Etcd3 } from 'etcd3';
-import { META_NODES_PREFIX } from '../../src/server/etcd-registration';
 import { tempDir } from '../support/dataserver/temp-dir';
 import { EtcdServer, etcdMissing } from '../support/etcd-server';
 import { freePorts } from '../support/free-ports';
 import { MetaClient } from '../support/meta-cluster/meta-client';
-import { runMetaServer, textOf, writeClusterConfig, type MetaServerProcess } from '../support/meta-server-process';
+import {
+  leaderOf,
+  metaServerArgs,
+  runMetaServer,
+  textOf,
+  writeClusterConfig,
+  type MetaServerProcess,
+} from '../support/meta-server-process';
+import { EtcdLeaderView } from '../support/etcd-leader-view';
 
 function run(t: TestContext, args: readonly string[]): MetaServerProcess {
   const running = runMetaServer(args);
@@ -32,19 +39,10 @@ async function clusterConfig(t: TestContext, etcdEndpoint?: string): Promise<{ f
   return { file, dir, grpc };
 }
 
-/** The leader's gRPC address as GetLeader on `address` reports it, once there is one. */
-async function leaderOf(address: string): Promise<string> {
-  const client = new MetaClient(address);
-  try {
-    for (;;) {
-      const answer = await client.call('GetLeader', {}).catch(() => undefined);
-      const leader = answer?.leader;
-      if (leader !== null && leader !== undefined && leader.port > 0) return `${leader.host}:${leader.port}`;
-      await new Promise((resolve) => setTimeout(resolve, 50)); // polling another process: no event to wait on
-    }
-  } finally {
-    client.close();
-  }
+/** "host:port" of the leader, as GetLeader on `address` reports it once there is one. */
+async function leaderAddressVia(address: string): Promise<string> {
+  const { host, port } = await leaderOf(address);
+  return `${host}:${port}`;
 }
 
 test(
@@ -57,32 +55,14 @@ test(
     const etcdClient = etcd === undefined ? undefined : new Etcd3({ hosts: `http://${etcd.endpoint}` });
     if (etcdClient !== undefined) t.after(() => etcdClient.close());
     const { file, dir, grpc } = await clusterConfig(t, etcd?.endpoint);
-    /** Waits until etcd names exactly `port`'s node as the leader (its key is_leader:true, every other key false). */
-    const etcdNamesLeader = async (port: number): Promise<void> => {
-      if (etcdClient === undefined) return;
-      const mine = (key: string): boolean => key.endsWith(`/meta-${port}`);
-      for (;;) {
-        const all = Object.entries(await etcdClient.getAll().prefix(META_NODES_PREFIX).strings());
-        if (
-          all.some(([key]) => mine(key)) &&
-          all.every(([key, value]) => (JSON.parse(value) as { is_leader: boolean }).is_leader === mine(key))
-        )
-          return;
-        await new Promise((resolve) => setTimeout(resolve, 50)); // polling another process's writes
-      }
-    };
-    const argsOf = (port: number): string[] => [
-      '--config',
-      file,
-      '--port',
-      String(port),
-      '--data-dir',
-      path.join(dir, `meta-${port}`),
-      '--bootstrap',
-    ];
+    const etcdView = etcdClient === undefined ? undefined : await EtcdLeaderView.open(etcdClient);
+    if (etcdView !== undefined) t.after(() => etcdView.close());
+    /** Waits until etcd names exactly `port`'s node as the leader (on etcd's watch events). */
+    const etcdNamesLeader = async (port: number): Promise<void> => etcdView?.until(`meta-${port}`);
+    const argsOf = (port: number): string[] => metaServerArgs(file, dir, port);
     const nodes = new Map(grpc.map((port) => [port, run(t, argsOf(port))]));
     for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
-    const leaderAddress = await leaderOf(`127.0.0.1:${grpc[0]}`);
+    const leaderAddress = await leaderAddressVia(`127.0.0.1:${grpc[0]}`);
     const leaderPort = Number(leaderAddress.split(':')[1]);
     assert.ok(grpc.includes(leaderPort), `leader ${leaderAddress}`);
     const bootstrapped = [...nodes.values()].filter((n) => n.lines.some((l) => l['message'] === 'bootstrapped the cluster'));
@@ -107,9 +87,9 @@ test(
     assert.equal((JSON.parse(logLines.at(-1)!) as { message: string }).message, 'stopped', 'the log ends with the stop');
     assert.ok(logLines.some((l) => l.includes('"leadership handed over"')));
     const other = grpc.find((p) => p !== leaderPort)!;
-    const next = await leaderOf(`127.0.0.1:${other}`);
+    const next = await leaderAddressVia(`127.0.0.1:${other}`);
     assert.notEqual(next, leaderAddress, 'another node leads');
-    await etcdNamesLeader(Number(next.split(':')[1])); // and the stopped node's key is gone
+    await etcdNamesLeader(Number(next.split(':')[1])); // and no other key claims it
 
     const again = run(t, argsOf(leaderPort));
     await again.line((l) => l['event'] === 'serving');
@@ -117,7 +97,7 @@ test(
       again.lines.some((l) => l['message'] === '--bootstrap ignored: this node already has state'),
       'bootstrap on existing state is noted and ignored',
     );
-    await leaderOf(`127.0.0.1:${leaderPort}`); // it has heard from the leader: its reads can be linearizable
+    await leaderAddressVia(`127.0.0.1:${leaderPort}`); // it has heard from the leader: its reads can be linearizable
     const restarted = new MetaClient(`127.0.0.1:${leaderPort}`);
     t.after(() => restarted.close());
     const info = await restarted.call('GetNodeInfo', { path: '/kept' });
@@ -132,20 +112,9 @@ test(
 test('metaServer: with etcd unreachable the nodes still elect a leader and take writes', { timeout: 30_000 }, async (t) => {
   const { file, dir, grpc } = await clusterConfig(t); // etcd at a port nobody listens on
   const [metricsPort] = await freePorts(1);
-  const nodes = grpc.map((port, i) =>
-    run(t, [
-      '--config',
-      file,
-      '--port',
-      String(port),
-      '--data-dir',
-      path.join(dir, `meta-${port}`),
-      '--bootstrap',
-      ...(i === 0 ? ['--metrics-port', String(metricsPort)] : []),
-    ]),
-  );
+  const nodes = grpc.map((port, i) => run(t, metaServerArgs(file, dir, port, i === 0 ? ['--metrics-port', String(metricsPort)] : [])));
   for (const node of nodes) await node.line((l) => l['event'] === 'serving');
-  const leader = await leaderOf(`127.0.0.1:${grpc[0]}`);
+  const leader = await leaderAddressVia(`127.0.0.1:${grpc[0]}`);
   const client = new MetaClient(leader);
   t.after(() => client.close());
   await client.call('CreateNode', { path: '/without-etcd', type: 'Directory' }, undefined, 5_000);

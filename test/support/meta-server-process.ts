@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
 import { freePorts } from './free-ports';
+import { MetaClient } from './meta-cluster/meta-client';
 
 const MAIN = path.resolve(__dirname, '../../src/cli/meta-server.js');
 
@@ -97,4 +98,26 @@ export async function writeClusterConfig(
   const file = path.join(dir, 'config.yaml');
   writeFileSync(file, stringify(config));
   return { file, grpc };
+}
+
+/** The operator's command line for node `meta-<port>` of a cluster written by writeClusterConfig. */
+export function metaServerArgs(file: string, dir: string, port: number, extra: readonly string[] = []): string[] {
+  return ['--config', file, '--port', String(port), '--data-dir', path.join(dir, `meta-${port}`), '--bootstrap', ...extra];
+}
+
+/**
+ * The leader's gRPC address as GetLeader on `address` reports it, once there is one. Polls: the
+ * answer lives in another process, which sends no event this one could wait on.
+ */
+export async function leaderOf(address: string): Promise<{ host: string; port: number }> {
+  const client = new MetaClient(address);
+  try {
+    for (;;) {
+      const leader = (await client.call('GetLeader', {}, undefined, 2_000).catch(() => undefined))?.leader;
+      if (leader !== null && leader !== undefined && leader.port > 0) return { host: leader.host, port: leader.port };
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    client.close();
+  }
 }
