@@ -4,6 +4,7 @@
  */
 import { applyAllocate, applyFinalize } from './apply-blocks';
 import { applyUpkeep } from './apply-upkeep';
+import { applyCheckpoint, applyMember } from './apply-members';
 import { applyCreate, applyDelete, applyPurge, applyRename } from './apply-namespace';
 import { decodeCommand, type MetaCommand } from './commands';
 import type { NamespaceState } from './namespace-state';
@@ -22,11 +23,13 @@ export function applyEncodedCommand(state: NamespaceState, bytes: Uint8Array): M
   expireRequestIds(state, command.at);
   const key = command.requestId;
   if (key === undefined || key === '') return dispatch(state, command);
-  if (key.length > MAX_REQUEST_ID_LENGTH) return refuse('invalid-argument', `request id is longer than ${MAX_REQUEST_ID_LENGTH} characters`);
+  if (key.length > MAX_REQUEST_ID_LENGTH)
+    return refuse('invalid-argument', `request id is longer than ${MAX_REQUEST_ID_LENGTH} characters`);
   const what = describe(command);
   const earlier = state.env.requests.get(key);
   if (earlier !== undefined) {
-    if (earlier.what !== what) return refuse('invalid-argument', `request id ${JSON.stringify(key)} was already used for another request (${earlier.what})`);
+    if (earlier.what !== what)
+      return refuse('invalid-argument', `request id ${JSON.stringify(key)} was already used for another request (${earlier.what})`);
     return earlier.result;
   }
   const result = dispatch(state, command);
@@ -51,6 +54,10 @@ function dispatch(state: NamespaceState, command: MetaCommand): MetaResult {
       return applyRename(state, command);
     case 'upkeep':
       return applyUpkeep(state, command);
+    case 'member':
+      return applyMember(state, command);
+    case 'checkpoint':
+      return applyCheckpoint(command);
   }
 }
 
@@ -62,6 +69,10 @@ function describe(command: MetaCommand): string {
     case 'purge':
     case 'upkeep':
       return command.op;
+    case 'member':
+      return `member ${command.id}`;
+    case 'checkpoint':
+      return `checkpoint ${command.id}`;
     default:
       return `${command.op} ${command.path}`;
   }

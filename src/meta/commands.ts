@@ -93,6 +93,30 @@ export interface UpkeepCommand extends Common {
   readonly abandon?: readonly (readonly [number, number])[];
 }
 
+/**
+ * A MetaServer's gRPC address, announced through the log so that every replica can route clients
+ * and forwarded calls to it (etcd replicates its members' client URLs the same way); config.yaml
+ * only knows the servers the cluster was bootstrapped with.
+ */
+export interface MemberCommand extends Common {
+  readonly op: 'member';
+  readonly id: string;
+  readonly grpcAddress: string;
+  /** A non-voter that joined to become a voter: the leader promotes it once it has caught up. */
+  readonly promote: boolean;
+  /** Forget the member (it was removed from the cluster). */
+  readonly remove: boolean;
+}
+
+/**
+ * A point in the log where every replica hashes its whole state (minfs-admin check): the same
+ * entry on every replica, so the digests compare states at exactly the same index.
+ */
+export interface CheckpointCommand extends Common {
+  readonly op: 'checkpoint';
+  readonly id: string;
+}
+
 export type MetaCommand =
   | CreateNodeCommand
   | DeleteNodeCommand
@@ -100,7 +124,9 @@ export type MetaCommand =
   | AllocateBlocksCommand
   | FinalizeWriteCommand
   | RenameCommand
-  | UpkeepCommand;
+  | UpkeepCommand
+  | MemberCommand
+  | CheckpointCommand;
 
 export type MetaOp = MetaCommand['op'];
 
@@ -127,7 +153,7 @@ export function decodeCommand(bytes: Uint8Array): MetaCommand | string {
   return checkCommand(value);
 }
 
-const OPS: readonly MetaOp[] = ['create', 'delete', 'purge', 'allocate', 'finalize', 'rename', 'upkeep'];
+const OPS: readonly MetaOp[] = ['create', 'delete', 'purge', 'allocate', 'finalize', 'rename', 'upkeep', 'member', 'checkpoint'];
 
 /** Element kinds of each upkeep list's tuples: s = string, n = safe integer. */
 const UPKEEP_LISTS: Readonly<Record<string, string>> = {
@@ -172,6 +198,8 @@ function checkCommand(value: unknown): MetaCommand | string {
     finalize: ['path', 'md5'],
     rename: ['from', 'to'],
     upkeep: [],
+    member: ['id', 'grpcAddress'],
+    checkpoint: ['id'],
   };
   const numbers: Record<MetaOp, readonly string[]> = {
     create: ['type', 'replication'],
@@ -181,6 +209,8 @@ function checkCommand(value: unknown): MetaCommand | string {
     finalize: ['inode', 'size'],
     rename: [],
     upkeep: [],
+    member: [],
+    checkpoint: [],
   };
   const booleans: Record<MetaOp, readonly string[]> = {
     create: ['parents'],
@@ -190,6 +220,8 @@ function checkCommand(value: unknown): MetaCommand | string {
     finalize: [],
     rename: [],
     upkeep: [],
+    member: ['promote', 'remove'],
+    checkpoint: [],
   };
   const op = v.op as MetaOp;
   for (const f of strings[op]) if (typeof v[f] !== 'string') return `${op}: ${f} is not a string`;

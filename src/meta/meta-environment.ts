@@ -18,6 +18,7 @@
  *   repairing    block id              -> target id      (the same by block: one copy of a block at a time)
  *   gcHolders    [holder id, block id] -> 1              (the gc records by holder: what to tell each DataServer)
  *   writing      inode                 -> at             (files allocated and not finalized yet, since when)
+ *   members      MetaServer id         -> MemberRecord   (MetaServers' gRPC addresses, announced through the log)
  *
  * Block maps and gc records name DataServers by id, not address: an address change is one
  * `dataservers` update, and answers translate ids to the addresses clients dial.
@@ -41,6 +42,13 @@ export interface RequestRecord {
   readonly result: MetaResult;
 }
 
+/** A MetaServer as every replica knows it: where it serves gRPC, and whether it waits to be promoted. */
+export interface MemberRecord {
+  readonly grpcAddress: string;
+  /** Joined as a non-voter to be made a voter once caught up (the leader's promoter does it). */
+  readonly promote: boolean;
+}
+
 export interface MetaEnvironment {
   readonly root: RootDatabase;
   readonly inodes: Database<InodeRecord, number>;
@@ -59,6 +67,7 @@ export interface MetaEnvironment {
   readonly repairing: Database<string, number>;
   readonly gcHolders: Database<1, [string, number]>;
   readonly writing: Database<number, number>;
+  readonly members: Database<MemberRecord, string>;
   /**
    * The same databases with binary keys and values: the bytes exactly as stored. Snapshots,
    * restore and digests use these, so a whole-namespace walk decodes nothing and makes no garbage
@@ -84,6 +93,7 @@ export const DATABASE_NAMES = [
   'repairing',
   'gcHolders',
   'writing',
+  'members',
 ] as const;
 export type DatabaseName = (typeof DATABASE_NAMES)[number];
 
@@ -131,11 +141,10 @@ export function openMetaEnvironment(dir: string, options: MetaEnvironmentOptions
       repairing: db('repairing'),
       gcHolders: db('gcHolders'),
       writing: db('writing'),
+      members: db('members'),
     };
   } catch (error: unknown) {
     void root.close();
     throw error;
   }
 }
-
-

@@ -23,6 +23,8 @@
  */
 import { createHash } from 'node:crypto';
 import { LogType, type FSM, type FSMSnapshot, type LogEntry } from '../raft';
+import type { Transaction } from 'lmdb';
+import { CheckpointDigests } from './checkpoint-digests';
 import { applyEncodedCommand } from './command-applier';
 import { EnvironmentSnapshots, heldEntries } from './environment-snapshots';
 import { APPLIED_KEY, DATABASE_NAMES, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
@@ -69,6 +71,7 @@ export class MetaFsm implements FSM<MetaResult> {
   private readonly work = new WorkTracker('meta-fsm');
   private readonly snapshots: EnvironmentSnapshots<MetaEnvironment>;
   private readonly appliedListeners = new Set<(index: number) => void>();
+  private readonly checkpoints = new CheckpointDigests();
   private closed: Promise<void> | undefined;
 
   private constructor(dir: string, env: MetaEnvironment, options: MetaFsmOptions) {
@@ -147,7 +150,9 @@ export class MetaFsm implements FSM<MetaResult> {
     // so it stops the node (a throw is fatal to Raft).
     const held = heldEntries(first, last, entries.length, this.handed, this.heldThrough);
     if (held === undefined) {
-      return Promise.reject(new Error(`meta-fsm: batch ${first}..${last} (${entries.length} entries) does not continue applied index ${this.handed}`));
+      return Promise.reject(
+        new Error(`meta-fsm: batch ${first}..${last} (${entries.length} entries) does not continue applied index ${this.handed}`),
+      );
     }
     if (held === 0) return this.applyFresh(entries);
     const skipped = entries.slice(0, held).map(() => ALREADY_HELD);
@@ -155,17 +160,44 @@ export class MetaFsm implements FSM<MetaResult> {
     return this.applyFresh(entries.slice(held)).then((results) => [...skipped, ...results]);
   }
 
+  /**
+   * Applies `entries` in one transaction, except that a checkpoint entry ends its transaction:
+   * once that commits, and before anything after it is applied, the state is pinned in a read
+   * transaction and hashed (off the apply path). Every replica thus hashes the state at exactly
+   * the checkpoint's index, whatever its batches were.
+   */
   private applyFresh(entries: readonly LogEntry[]): Promise<MetaResult[]> {
+    return this.applyUntilCheckpoint(entries).then(({ results, checkpoint }) => {
+      if (checkpoint === undefined) return results;
+      return this.lastCommit.then(() => {
+        this.checkpoints.add(checkpoint, this.digestPinned());
+        const rest = entries.slice(results.length);
+        return rest.length === 0 ? results : this.applyFresh(rest).then((more) => [...results, ...more]);
+      });
+    });
+  }
+
+  private applyUntilCheckpoint(entries: readonly LogEntry[]): Promise<{ results: MetaResult[]; checkpoint: string | undefined }> {
     const first = entries[0]!.index;
-    const last = entries.at(-1)!.index;
-    this.handed = last;
-    return new Promise<MetaResult[]>((resolve, reject) => {
+    let last = entries.at(-1)!.index;
+    return new Promise((resolve, reject) => {
       const commit = this.env.root.transaction(() => {
         try {
           if (first === 1) this.state.ensureRootSync();
-          const out = entries.map((e): MetaResult => (e.type === LogType.Command ? applyEncodedCommand(this.state, e.data) : { ok: true }));
+          const results: MetaResult[] = [];
+          let checkpoint: string | undefined;
+          for (const e of entries) {
+            const result: MetaResult = e.type === LogType.Command ? applyEncodedCommand(this.state, e.data) : { ok: true };
+            results.push(result);
+            if ('checkpoint' in result) {
+              checkpoint = result.checkpoint;
+              break;
+            }
+          }
+          last = first + results.length - 1;
+          this.handed = last;
           this.state.setAppliedIndexSync(last);
-          resolve(out);
+          resolve({ results, checkpoint });
         } catch (error: unknown) {
           reject(error instanceof Error ? error : new Error(String(error)));
           throw error;
@@ -215,13 +247,32 @@ export class MetaFsm implements FSM<MetaResult> {
 
   /** Hashes every database in order, from one read transaction, with the applied index. */
   digest(): Promise<MetaDigest> {
-    return this.work.run('digest', () => this.snapshots.reading(this.hashState()));
+    return this.work.run('digest', () =>
+      this.snapshots.reading(
+        (async () => {
+          await this.settled();
+          return this.hashState(this.env.root.useReadTransaction());
+        })(),
+      ),
+    );
   }
 
-  private hashState(): Promise<MetaDigest> {
+  /**
+   * The digest taken at checkpoint `id` (CheckpointCommand), once this replica has applied it;
+   * rejects when `signal` aborts first.
+   */
+  checkpointDigest(id: string, signal: AbortSignal): Promise<MetaDigest> {
+    return this.checkpoints.get(id, signal);
+  }
+
+  /** Pins the state as it is now (synchronously) and hashes it. */
+  private digestPinned(): Promise<MetaDigest> {
+    const transaction = this.env.root.useReadTransaction();
+    return this.work.run('digest', () => this.snapshots.reading(this.hashState(transaction)));
+  }
+
+  private hashState(transaction: Transaction): Promise<MetaDigest> {
     return (async () => {
-      await this.settled();
-      const transaction = this.env.root.useReadTransaction();
       try {
         const hash = createHash('sha256');
         const appliedIndex = this.env.state.get('applied', { transaction }) ?? 0;

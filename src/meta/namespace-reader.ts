@@ -7,6 +7,7 @@ import { cleanPath, joinPath } from './paths';
 import type { FoundNode, NamespaceState } from './namespace-state';
 import { FILE, ROOT_INODE, type BlockMapping, type InodeRecord } from './node-types';
 import { refuse, type Refusal } from './results';
+import type { MemberRecord } from './meta-environment';
 
 /** A node with the path it was found at. */
 export interface NodeAt extends FoundNode {
@@ -65,7 +66,7 @@ export class NamespaceReader {
   /** The path of an inode, from its parent chain (undefined for a detached or unknown inode). */
   pathOf(inode: number): string | undefined {
     const names: string[] = [];
-    for (let at = inode; at !== ROOT_INODE; ) {
+    for (let at = inode; at !== ROOT_INODE;) {
       const record = this.state.inode(at);
       if (record === undefined || record.p === 0) return undefined;
       if (this.state.child(record.p, record.n) !== at) return undefined;
@@ -98,6 +99,20 @@ export class NamespaceReader {
     return out;
   }
 
+  // ---- MetaServers announced through the log (join) ----
+
+  /** A member's record (gRPC address, promotion pending), if it was announced. */
+  member(id: string): MemberRecord | undefined {
+    return this.state.env.members.get(id);
+  }
+
+  /** Every announced member: id -> record. */
+  members(): Map<string, MemberRecord> {
+    const out = new Map<string, MemberRecord>();
+    for (const { key, value } of this.state.env.members.getRange({})) out.set(key, value);
+    return out;
+  }
+
   /** A mapped block by id: its file block and holders (undefined when no file maps it). */
   mappedBlock(blockId: number): { inode: number; index: number; holders: string[] } | undefined {
     return this.state.mappedBlock(blockId);
@@ -113,7 +128,8 @@ export class NamespaceReader {
   /** Up to `limit` blocks `holder` must delete, in id order. */
   gcOf(holder: string, limit: number): number[] {
     const out: number[] = [];
-    for (const key of this.state.env.gcHolders.getKeys({ start: [holder], end: [holder + '\u0000'], limit })) if (key[0] === holder) out.push(key[1]);
+    for (const key of this.state.env.gcHolders.getKeys({ start: [holder], end: [holder + '\u0000'], limit }))
+      if (key[0] === holder) out.push(key[1]);
     return out;
   }
 

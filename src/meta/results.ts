@@ -61,4 +61,11 @@ export interface UpkeepResult {
   readonly skipped: number;
 }
 
-export type MetaResult = CreateResult | DeleteResult | PurgeResult | AllocateResult | DoneResult | UpkeepResult | Refusal;
+/** A checkpoint entry: the FSM hashes the state it leaves (see CheckpointCommand). */
+export interface CheckpointResult {
+  readonly ok: true;
+  readonly checkpoint: string;
+}
+
+export type MetaResult =
+  CreateResult | DeleteResult | PurgeResult | AllocateResult | DoneResult | UpkeepResult | CheckpointResult | Refusal;

@@ -95,7 +95,14 @@ export class NamespaceModel {
     this.expire(c.at);
     const key = c.requestId;
     if (key === undefined || key === '') return this.dispatch(c);
-    const what = c.op === 'rename' ? `rename ${c.from} -> ${c.to}` : c.op === 'purge' || c.op === 'upkeep' ? c.op : `${c.op} ${c.path}`;
+    const what =
+      c.op === 'rename'
+        ? `rename ${c.from} -> ${c.to}`
+        : c.op === 'purge' || c.op === 'upkeep'
+          ? c.op
+          : c.op === 'member' || c.op === 'checkpoint'
+            ? `${c.op} ${c.id}`
+            : `${c.op} ${c.path}`;
     const earlier = this.requests.get(key);
     if (earlier !== undefined) return earlier.what === what ? earlier.result : fail('invalid-argument');
     const result = this.dispatch(c);
@@ -128,6 +135,10 @@ export class NamespaceModel {
       case 'upkeep':
         // Block upkeep has its own tests (test/meta/upkeep.test.ts); the namespace model ignores DataServers.
         throw new Error('the namespace model does not model upkeep commands');
+      case 'member':
+      case 'checkpoint':
+        // Cluster bookkeeping (test/meta/meta-fsm-members.test.ts); the namespace model ignores it.
+        throw new Error(`the namespace model does not model ${c.op} commands`);
     }
   }
 
