@@ -1,29 +1,41 @@
 #!/usr/bin/env bash
 # Builds the MetaServer and assembles workpublish/ (see workpublish/README.md).
 #
-#   ./build.sh               npm ci, npm run build, assemble workpublish/
-#   ./build.sh --no-install  skip npm ci (offline: reuse ./node_modules, pruned to production deps)
-#   ./build.sh --test        also run npm test before assembling
+#   ./build.sh                 npm ci, npm run build, assemble workpublish/
+#   ./build.sh --no-install    skip npm ci (offline: reuse ./node_modules, pruned to production deps)
+#   ./build.sh --assemble-only skip npm ci and npm run build: assemble from ./dist and ./node_modules
+#   ./build.sh --out DIR       assemble into DIR instead of workpublish/ (tests use a temp dir)
+#   ./build.sh --test          also run npm test before assembling
 #
 # Data and logs of an earlier build (workpublish/metaServer/{data,logs}) are kept; lib/ and bin/ are rebuilt.
 set -euo pipefail
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 
 install=1
+build=1
 run_tests=0
-for arg in "$@"; do
-  case "$arg" in
+out=
+while [ $# -gt 0 ]; do
+  case "$1" in
     --no-install) install=0 ;;
+    --assemble-only) install=0; build=0 ;;
+    --out)
+      [ $# -ge 2 ] || { echo "build.sh: --out needs a directory" >&2; exit 2; }
+      out=$2
+      shift
+      ;;
     --test) run_tests=1 ;;
     -h | --help) usage; exit 0 ;;
-    *) echo "build.sh: unknown option: $arg" >&2; usage >&2; exit 2 ;;
+    *) echo "build.sh: unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
+  shift
 done
 
+[ -z "$out" ] || { mkdir -p "$out"; out=$(cd "$out" && pwd); }
 cd "$(dirname "$0")"
 ROOT=$(pwd)
-PUBLISH="$ROOT/workpublish"
+PUBLISH=${out:-$ROOT/workpublish}
 META="$PUBLISH/metaServer"
 LIB="$META/lib"
 
@@ -32,8 +44,13 @@ if [ "$install" = 1 ]; then
   npm ci
 fi
 
-echo "==> npm run build"
-npm run build
+if [ "$build" = 1 ]; then
+  echo "==> npm run build"
+  npm run build
+elif [ ! -f dist/src/cli/meta-server.js ]; then
+  echo "build.sh: --assemble-only needs a build (dist/src/cli/meta-server.js is missing): run npm run build" >&2
+  exit 1
+fi
 
 if [ "$run_tests" = 1 ]; then
   echo "==> npm test"
@@ -68,16 +85,39 @@ cat > "$PUBLISH/bin/start.sh" <<'EOF'
 # is installed (127.0.0.1:2379, data in metaServer/etcd-data), 3 MetaServers (metaServer --bootstrap:
 # gRPC 9090-9092, Raft 9190-9192, data in metaServer/data/meta-909N; --bootstrap is ignored on a node
 # with state, so this also restarts a stopped cluster with its data) and 4 DataServers (8001-8004,
-# blocks in dataServer/data). Waits until a leader serves and the DataServers are up, then prints
-# where things are. Logs in metaServer/logs and dataServer/logs, pid files in */pid.
+# blocks in dataServer/data). Waits until a leader serves and hears from every DataServer, then
+# prints where things are and the cluster as GetClusterInfo shows it. Logs in metaServer/logs and
+# dataServer/logs, pid files in */pid.
+#
+# Other ports (a second cluster beside the first, as the tests run one); metaServer/config.yaml's
+# raft.peers and etcd.endpoints must name the same ones:
+#   MINFS_META_PORTS="9090 9091 9092"             gRPC ports of the MetaServers (node ids meta-<port>)
+#   MINFS_DATASERVER_PORTS="8001 8002 8003 8004"  one DataServer per port: dataServer-1, -2, ...
+#   MINFS_ETCD_PORT=2379 MINFS_ETCD_PEER_PORT=2380
+#   MINFS_ETCD=off                                no etcd, even if it is installed
 set -euo pipefail
 PUBLISH=$(cd "$(dirname "$0")/.." && pwd)
 META="$PUBLISH/metaServer"
 DS="$PUBLISH/dataServer"
 LIB="$META/lib/dist/src/cli"
+META_PORTS=${MINFS_META_PORTS:-9090 9091 9092}
+DS_PORTS=${MINFS_DATASERVER_PORTS:-8001 8002 8003 8004}
+ETCD_PORT=${MINFS_ETCD_PORT:-2379}
+ETCD_PEER_PORT=${MINFS_ETCD_PEER_PORT:-2380}
+META_ADDRS=$(for port in $META_PORTS; do printf '127.0.0.1:%s,' "$port"; done)
+META_ADDRS=${META_ADDRS%,}
 mkdir -p "$META/pid" "$META/logs" "$META/data" "$DS/pid" "$DS/logs" "$DS/data"
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Running, and not a zombie: where nothing reaps orphans a stopped process stays one, and kill -0
+# alone would call it alive.
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+running() { [ -f "$1" ] && alive "$(cat "$1")"; }
 wait_port() { # host port seconds
   for _ in $(seq 1 $(($3 * 10))); do
     (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
@@ -86,88 +126,141 @@ wait_port() { # host port seconds
   return 1
 }
 
-if command -v etcd >/dev/null 2>&1; then
+if [ "${MINFS_ETCD:-}" = off ]; then
+  echo "etcd: off (MINFS_ETCD=off)"
+elif command -v etcd >/dev/null 2>&1; then
   if running "$META/pid/etcd.pid"; then
     echo "etcd already running"
   else
     nohup etcd --name minfs --data-dir "$META/etcd-data" \
-      --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
-      --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-      --initial-cluster minfs=http://127.0.0.1:2380 --log-level warn >>"$META/logs/etcd.log" 2>&1 &
+      --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+      --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+      --initial-cluster "minfs=http://127.0.0.1:$ETCD_PEER_PORT" --log-level warn >>"$META/logs/etcd.log" 2>&1 &
     echo $! >"$META/pid/etcd.pid"
-    wait_port 127.0.0.1 2379 30 || { echo "etcd did not open 127.0.0.1:2379; see $META/logs/etcd.log" >&2; exit 1; }
+    wait_port 127.0.0.1 "$ETCD_PORT" 30 || { echo "etcd did not open 127.0.0.1:$ETCD_PORT; see $META/logs/etcd.log" >&2; exit 1; }
   fi
 else
   echo "etcd is not installed: the MetaServers serve without registering (apt-get install etcd-server)"
 fi
 
 cd "$META" # config.yaml's relative paths (logs/{id}.log) start here
-for port in 9090 9091 9092; do
+for port in $META_PORTS; do
   pid="$META/pid/meta-$port.pid"
   if running "$pid"; then echo "meta-$port already running"; continue; fi
   nohup node "$LIB/meta-server.js" --config "$META/config.yaml" --port "$port" --data-dir "$META/data/meta-$port" --bootstrap \
     >>"$META/logs/meta-$port.out" 2>&1 &
   echo $! >"$pid"
 done
-for port in 9090 9091 9092; do
+for port in $META_PORTS; do
   wait_port 127.0.0.1 "$port" 30 || { echo "meta-$port did not open its port; see $META/logs/meta-$port.out" >&2; exit 1; }
 done
-# A leader serves once a namespace read answers (reads go through the leader).
-for _ in $(seq 1 300); do
-  node "$LIB/minfs.js" --meta 127.0.0.1:9090,127.0.0.1:9091,127.0.0.1:9092 ls / >/dev/null 2>&1 && break
-  sleep 0.1
-done
+# A leader serves once a namespace read answers (the client retries until one does).
+node "$LIB/minfs.js" --meta "$META_ADDRS" --wait 30 ls / >/dev/null ||
+  { echo "no MetaServer leader answered within 30 s; see $META/logs" >&2; exit 1; }
 
-for n in 1 2 3 4; do
+n=0
+for port in $DS_PORTS; do
+  n=$((n + 1))
   pid="$DS/pid/dataServer-$n.pid"
   if running "$pid"; then echo "dataServer-$n already running"; continue; fi
-  nohup node "$LIB/dataserver-main.js" --id "dataServer-$n" --listen "127.0.0.1:800$n" --data "$DS/data/dataServer-$n" \
-    --meta 127.0.0.1:9090,127.0.0.1:9091,127.0.0.1:9092 >>"$DS/logs/dataServer-$n.log" 2>&1 &
+  nohup node "$LIB/dataserver-main.js" --id "dataServer-$n" --listen "127.0.0.1:$port" --data "$DS/data/dataServer-$n" \
+    --meta "$META_ADDRS" >>"$DS/logs/dataServer-$n.log" 2>&1 &
   echo $! >"$pid"
 done
-for n in 1 2 3 4; do
-  wait_port 127.0.0.1 "800$n" 30 || { echo "dataServer-$n did not open its port; see $DS/logs/dataServer-$n.log" >&2; exit 1; }
+n=0
+for port in $DS_PORTS; do
+  n=$((n + 1))
+  wait_port 127.0.0.1 "$port" 30 || { echo "dataServer-$n did not open its port; see $DS/logs/dataServer-$n.log" >&2; exit 1; }
+done
+# Up means usable: the leader has heard from every DataServer (writes need 3 of them).
+info=
+deadline=$((SECONDS + 30))
+while :; do
+  info=$(node "$LIB/minfs.js" --meta "$META_ADDRS" cluster 2>/dev/null) || info=
+  if grep -q ' leader$' <<<"$info" && grep -qx "DataServers: $n" <<<"$info"; then break; fi
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    echo "the leader did not hear from all $n DataServers within 30 s; see $DS/logs" >&2
+    echo "$info" >&2
+    exit 1
+  fi
+  sleep 0.2
 done
 
 echo "minfs is up:"
-echo "  MetaServers  gRPC 127.0.0.1:9090-9092, Raft 127.0.0.1:9190-9192, data $META/data, logs $META/logs"
-echo "  DataServers  127.0.0.1:8001-8004, blocks $DS/data, logs $DS/logs"
-if [ -f "$META/pid/etcd.pid" ]; then echo "  etcd         127.0.0.1:2379 (/minfs/metaServer/nodes/ names the leader)"; fi
-echo "  try: node $LIB/minfs.js cluster"
+echo "  MetaServers  gRPC $META_ADDRS, data $META/data, logs $META/logs"
+echo "  DataServers  ports $DS_PORTS, blocks $DS/data, logs $DS/logs"
+if [ -f "$META/pid/etcd.pid" ]; then echo "  etcd         127.0.0.1:$ETCD_PORT (/minfs/metaServer/nodes/ names the leader)"; fi
+echo "  try: node $LIB/minfs.js --meta $META_ADDRS cluster"
+echo "$info"
 EOF
 
 cat > "$PUBLISH/bin/stop.sh" <<'EOF'
 #!/usr/bin/env bash
-# Stops what start.sh started: DataServers, then MetaServers (the leader hands over and each
-# deregisters from etcd), then etcd; SIGTERM, up to 10 s each, then SIGKILL (generated by build.sh).
+# Stops what start.sh started, by its pid files: DataServers, then MetaServers (a leader hands over
+# and each deregisters from etcd), then etcd. Each group gets SIGTERM at once, up to 10 s to exit,
+# then SIGKILL (generated by build.sh).
 set -euo pipefail
 PUBLISH=$(cd "$(dirname "$0")/.." && pwd)
 
-stop_pid() { # pid-file name
-  local file=$1 name=$2 pid
-  [ -f "$file" ] || return 0
-  pid=$(cat "$file")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
+# Running, and not a zombie (see start.sh).
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
+stop_group() { # pid files...
+  local file pid name
+  local -a pids=() names=()
+  for file in "$@"; do
+    [ -f "$file" ] || continue
+    pid=$(cat "$file")
+    rm -f "$file"
+    alive "$pid" || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    pids+=("$pid")
+    names+=("$(basename "$file" .pid)")
+  done
+  [ "${#pids[@]}" -gt 0 ] || return 0
+  for _ in $(seq 1 100); do
+    local left=0
+    for pid in "${pids[@]}"; do alive "$pid" && left=1; done
+    [ "$left" = 0 ] && break
+    sleep 0.1
+  done
+  for i in "${!pids[@]}"; do
+    pid=${pids[$i]}
+    name=${names[$i]}
+    if alive "$pid"; then
       echo "$name (pid $pid) still running after 10 s: SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     else
       echo "$name stopped"
     fi
-  fi
-  rm -f "$file"
+  done
 }
 
-for n in 1 2 3 4; do stop_pid "$PUBLISH/dataServer/pid/dataServer-$n.pid" "dataServer-$n"; done
-for port in 9090 9091 9092; do stop_pid "$PUBLISH/metaServer/pid/meta-$port.pid" "meta-$port"; done
-stop_pid "$PUBLISH/metaServer/pid/etcd.pid" etcd
-stop_pid "$PUBLISH/metaServer/pid/metaServer.pid" "MetaServer cluster (one process, from an older start.sh)"
+shopt -s nullglob
+stop_group "$PUBLISH"/dataServer/pid/dataServer-*.pid
+stop_group "$PUBLISH"/metaServer/pid/meta-*.pid
+stop_group "$PUBLISH/metaServer/pid/etcd.pid"
+stop_group "$PUBLISH/metaServer/pid/metaServer.pid" # one process for the whole cluster, from an older start.sh
 EOF
-chmod +x "$PUBLISH/bin/start.sh" "$PUBLISH/bin/stop.sh"
+# The operators' tools, pointed at this cluster's config.yaml (its raft.peers give the servers).
+cat > "$PUBLISH/bin/minfs-admin" <<'EOF'
+#!/usr/bin/env bash
+# minfs-admin status | members | add-voter | add-nonvoter | remove | transfer-leader | snapshot save/restore | check | recover
+PUBLISH=$(cd "$(dirname "$0")/.." && pwd)
+exec node "$PUBLISH/metaServer/lib/dist/src/cli/minfs-admin.js" --config "$PUBLISH/metaServer/config.yaml" "$@"
+EOF
+cat > "$PUBLISH/bin/minfs" <<'EOF'
+#!/usr/bin/env bash
+# The command-line client: minfs put | get | ls | mkdir | rm | mv | stat | cluster ... (MINFS_META or --meta name the MetaServers)
+PUBLISH=$(cd "$(dirname "$0")/.." && pwd)
+exec node "$PUBLISH/metaServer/lib/dist/src/cli/minfs.js" "$@"
+EOF
+chmod +x "$PUBLISH/bin/start.sh" "$PUBLISH/bin/stop.sh" "$PUBLISH/bin/minfs-admin" "$PUBLISH/bin/minfs"
 
 echo "==> done: $PUBLISH/bin/start.sh starts the cluster (etcd, 3 MetaServers, 4 DataServers), $PUBLISH/bin/stop.sh stops it"

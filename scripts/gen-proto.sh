@@ -37,4 +37,4 @@ node_modules/.bin/proto-loader-gen-types \
   --includeComments \
   -I proto \
   -O "$OUT_DIR" \
-  metaserver.proto dataserver.proto
+  metaserver.proto dataserver.proto admin.proto

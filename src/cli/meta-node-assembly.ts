@@ -14,6 +14,7 @@ import {
   type Config,
   type Configuration,
   type Logger,
+  type TcpTlsOptions,
 } from '../raft/index';
 import { openLmdbRaftStores } from '../raft/lmdb/index';
 import { BlockUpkeep } from '../cluster/block-upkeep';
@@ -21,8 +22,10 @@ import { DEFAULT_UPKEEP, type UpkeepSettings } from '../cluster/upkeep-settings'
 import { MetaFsm } from '../meta/meta-fsm';
 import { NamespaceReader } from '../meta/namespace-reader';
 import type { MetaResult } from '../meta/results';
+import type { GrpcTlsOptions } from '../server/grpc-tls';
 import { MetaGrpcServer } from '../server/meta-grpc-server';
-import type { MemberDirectory } from '../server/members';
+import { ReplicatedMemberDirectory, type MemberDirectory } from '../server/members';
+import { DEFAULT_PROMOTER, NonvoterPromoter, type PromoterSettings } from '../server/nonvoter-promoter';
 import type { MetaNode, MetaNodeSettings } from '../server/meta-node';
 
 export interface MetaNodeOptions {
@@ -39,6 +42,10 @@ export interface MetaNodeOptions {
   readonly settings?: Partial<Omit<MetaNodeSettings, 'nodeId'>>;
   /** DataServer liveness, repair and deletion knobs (defaults: DEFAULT_UPKEEP). */
   readonly upkeep?: Partial<UpkeepSettings>;
+  /** When a joined non-voter counts as caught up and is made a voter (defaults: DEFAULT_PROMOTER). */
+  readonly promoter?: Partial<PromoterSettings>;
+  /** Mutual TLS between Raft peers, TLS on the gRPC port; each absent: plaintext. */
+  readonly tls?: { readonly raft?: TcpTlsOptions | undefined; readonly grpc?: GrpcTlsOptions | undefined };
 }
 
 export interface RunningMetaNode {
@@ -68,7 +75,13 @@ export async function startMetaNode(options: MetaNodeOptions): Promise<RunningMe
   const stores = openLmdbRaftStores(join(dir, 'raft'));
   const snapshotStore = await FileSnapshotStore.open(join(dir, 'snapshots'), { logger });
   const fsm = MetaFsm.open(join(dir, 'namespace'));
-  const transport = await TcpTransport.listen({ bindAddress: options.raftBind, clusterId: options.clusterId, localId: id, logger });
+  const transport = await TcpTransport.listen({
+    bindAddress: options.raftBind,
+    clusterId: options.clusterId,
+    localId: id,
+    logger,
+    tls: options.tls?.raft,
+  });
   const raft = await Raft.create<MetaResult>({
     config: { ...defaultConfig(id), snapshotMaxEntries: META_SNAPSHOT_MAX_ENTRIES, deferSnapshotCopies: true, ...options.raft },
     fsm,
@@ -90,18 +103,22 @@ export async function startMetaNode(options: MetaNodeOptions): Promise<RunningMe
     settings: { ...DEFAULT_UPKEEP, ...options.upkeep },
   });
   upkeep.start();
+  // Members that joined through the log are routable from every replica; config.yaml's are the fallback.
+  const members = new ReplicatedMemberDirectory(reader, options.members);
   const node: MetaNode = {
     settings: { nodeId: id, defaultReplication: 3, purgeBatch: 1_000, ...options.settings },
     raft,
     fsm,
     reader,
     upkeep,
-    members: options.members,
+    members,
     clock: systemClock,
     wallClockMs,
     logger,
   };
-  const grpc = await MetaGrpcServer.start(node, options.grpcBind);
+  const grpc = await MetaGrpcServer.start(node, options.grpcBind, options.tls?.grpc);
+  const promoter = new NonvoterPromoter(node, systemClock, { ...DEFAULT_PROMOTER, ...options.promoter });
+  promoter.start();
   let stopping: Promise<void> | undefined;
   return {
     node,
@@ -110,6 +127,7 @@ export async function startMetaNode(options: MetaNodeOptions): Promise<RunningMe
     bootstrap: (configuration) => raft.bootstrapCluster(configuration),
     stop: () =>
       (stopping ??= (async () => {
+        promoter.stop();
         await grpc.stop();
         await upkeep.stop();
         await raft.shutdown();

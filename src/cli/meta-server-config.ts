@@ -9,7 +9,9 @@ import { parse } from 'yaml';
 import { DEFAULT_UPKEEP, type UpkeepSettings } from '../cluster/upkeep-settings';
 import { BLOCK_SIZE_BYTES } from '../meta/node-types';
 import { configProblems, defaultConfig, type Config } from '../raft/index';
+import type { EtcdTlsOptions } from '../server/etcd-registration';
 import { RAFT_KEYS } from './raft-config-keys';
+import { readEtcdTls, readTlsSection, type TlsConfig } from './tls-config';
 import { YamlFields, hostPortProblem, isMapping } from './yaml-fields';
 
 export interface PeerConfig {
@@ -28,6 +30,8 @@ export interface EtcdConfig {
   readonly dataServerKeyPrefix: string;
   readonly username: string | undefined;
   readonly password: string | undefined;
+  /** etcd.tls: TLS to etcd (absent: plaintext). */
+  readonly tls: EtcdTlsOptions | undefined;
 }
 
 export interface MetaServerConfig {
@@ -49,6 +53,8 @@ export interface MetaServerConfig {
   readonly upkeep: UpkeepSettings;
   /** `file` with `{id}` replaced by the node id; '' for stdout only. */
   readonly logging: { readonly level: LogLevel; readonly file: string; readonly maxBytes: number; readonly maxFiles: number };
+  /** tls.grpc and tls.raft, files read (each undefined: plaintext). */
+  readonly tls: TlsConfig;
 }
 
 /** The original's duration keys in `raft:`, each the millisecond field it sets. */
@@ -81,7 +87,7 @@ export function loadMetaServerConfig(path: string): MetaServerConfig | string[] 
 /** Checks a parsed document (see loadMetaServerConfig). */
 export function parseMetaServerConfig(doc: Readonly<Record<string, unknown>>): MetaServerConfig | string[] {
   const problems: string[] = [];
-  const known = ['server', 'database', 'cluster', 'etcd', 'raft', 'scheduler', 'logging'];
+  const known = ['server', 'database', 'cluster', 'etcd', 'raft', 'scheduler', 'logging', 'tls'];
   for (const key of Object.keys(doc)) if (!known.includes(key)) problems.push(`${key}: unknown section (expected ${known.join(', ')})`);
 
   const server = YamlFields.section(doc, 'server', problems);
@@ -109,6 +115,7 @@ export function parseMetaServerConfig(doc: Readonly<Record<string, unknown>>): M
     dataServerKeyPrefix: etcdFields.string('dataServer_key_prefix', '/dfs/dataServers/'),
     username: etcdFields.optionalString('username'),
     password: etcdFields.optionalString('password'),
+    tls: readEtcdTls(etcdFields),
   };
   etcdFields.finish();
 
@@ -149,6 +156,8 @@ export function parseMetaServerConfig(doc: Readonly<Record<string, unknown>>): M
   const maxFiles = logging.integer('max_files', 5, 1, 1000);
   logging.finish();
 
+  const tls = readTlsSection(doc, problems);
+
   if (problems.length > 0) return problems;
   return {
     grpcPort,
@@ -162,6 +171,7 @@ export function parseMetaServerConfig(doc: Readonly<Record<string, unknown>>): M
     raft,
     upkeep,
     logging: { level, file, maxBytes, maxFiles },
+    tls,
   };
 }
 

@@ -3,12 +3,14 @@
  * One MetaServer process, with the original minfs flags:
  *
  *   metaServer --config config.yaml --port 9090 --raft-port 10090 --node-id meta-9090 \
- *              --data-dir ./metadb1 [--bootstrap]
+ *              --data-dir ./metadb1 [--bootstrap | --join host:port[,host:port...]]
  *
  * The node id (default meta-<grpc port>) must be one of config.yaml's raft.peers; its entry gives
  * the Raft address (--raft-port overrides the port) and every peer's gRPC address. --bootstrap
  * writes the cluster's first configuration (every peer, as voters) on a node without state and is
  * noted and ignored on one with state, so the same command line restarts an existing cluster.
+ * --join asks a running cluster (any member's gRPC address) to add this node: it joins as a
+ * non-voter and the leader promotes it to voter once it has caught up; ignored on a node with state.
  * It registers in etcd (config.yaml's etcd section) as the existing clients and DataServers expect.
  * SIGTERM or SIGINT: hand the leadership over if leading, deregister from etcd, stop taking calls,
  * stop Raft, close the stores, exit 0. Bad flags, config or environment: one line per problem on stderr, exit 2.
@@ -18,11 +20,15 @@ import { mkdirSync, accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EtcdRegistration } from '../server/etcd-registration';
+import { DataServerDiscovery } from '../server/dataserver-discovery';
 import { MetricsServer } from '../server/metrics-server';
 import { StaticMemberDirectory } from '../server/members';
 import { loadMetaServerConfig, type MetaServerConfig, type PeerConfig } from './meta-server-config';
 import { startMetaNode, type RunningMetaNode } from './meta-node-assembly';
 import { createLogger } from './winston-logger';
+import { ClusterJoin } from './join-cluster';
+import { grpcPeerCredentials } from '../server/grpc-tls';
+import { lockDataDir } from './data-dir-lock';
 import { version } from './version';
 
 /** Exit status for a refused start: flags, config, ports or data directory. */
@@ -38,6 +44,7 @@ interface Flags {
   dataDir?: string;
   metricsPort?: number;
   bootstrap: boolean;
+  join?: string;
 }
 
 class StartRefused extends Error {
@@ -70,9 +77,18 @@ function parseFlags(argv: readonly string[]): Flags {
       port('--metrics-port'),
     )
     .option('--bootstrap', 'write the first configuration (every peer) if this node has no state', false)
+    .option('--join <addresses>', "join a running cluster through any member's gRPC address (comma-separated) if this node has no state")
     .showHelpAfterError()
     .parse(argv as string[])
     .opts<Flags>();
+}
+
+/** --join's value: one or more gRPC addresses, host:port each. */
+function joinAddresses(value: string): string[] {
+  const list = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const bad = list.filter((a) => !/^[^\s:]+:\d{1,5}$/.test(a));
+  if (list.length === 0 || bad.length > 0) throw new StartRefused([`--join needs host:port addresses, got ${JSON.stringify(value)}`]);
+  return list;
 }
 
 /** What this node runs as, from the config and the flags; every problem at once. */
@@ -92,7 +108,9 @@ function resolveNode(config: MetaServerConfig, flags: Flags): { self: PeerConfig
   } catch (error) {
     throw new StartRefused([`data directory ${dataDir} is not usable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`]);
   }
-  return { self: peer, raftBind, grpcBind: `${config.host}:${grpcPort}`, dataDir };
+  // An IPv6 host is bracketed for gRPC's address ("::1:9090" does not parse there).
+  const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
+  return { self: peer, raftBind, grpcBind: `${host}:${grpcPort}`, dataDir };
 }
 
 /** A start failure an operator can act on, in one line; anything else is rethrown. */
@@ -113,7 +131,12 @@ async function main(): Promise<void> {
   const loaded = loadMetaServerConfig(flags.config);
   if (Array.isArray(loaded)) throw new StartRefused(loaded.map((p) => `${flags.config}: ${p}`));
   const config = loaded;
+  if (flags.bootstrap && flags.join !== undefined) throw new StartRefused(['--bootstrap and --join exclude each other: bootstrap starts a new cluster, join enters a running one']);
+  const joinVia = flags.join === undefined ? undefined : joinAddresses(flags.join);
   const where = resolveNode(config, flags);
+  const lock = lockDataDir(where.dataDir);
+  if ('heldBy' in lock) throw new StartRefused([`data directory ${where.dataDir} is in use by process ${lock.heldBy} (another metaServer?)`]);
+  process.once('exit', () => lock.release());
   const { file: logFile, maxBytes, maxFiles } = config.logging;
   const logger = createLogger(
     config.logging.level,
@@ -131,8 +154,9 @@ async function main(): Promise<void> {
       members,
       logger,
       raft: config.raft,
-      settings: { defaultReplication: config.defaultReplication },
+      settings: { defaultReplication: config.defaultReplication, version: version() },
       upkeep: config.upkeep,
+      tls: config.tls,
     });
   } catch (error) {
     explainStartError(error, where);
@@ -143,11 +167,28 @@ async function main(): Promise<void> {
     if (outcome.bootstrapped) logger.info('bootstrapped the cluster', { servers: config.peers.map((p) => p.id) });
     else logger.info('--bootstrap ignored: this node already has state', { reason: outcome.reason });
   }
+  let joining: ClusterJoin | undefined;
+  if (joinVia !== undefined) {
+    const stats = running.node.raft.stats();
+    if (stats.lastLogIndex > 0 || running.node.raft.configuration().servers.length > 0) {
+      logger.info('--join ignored: this node already has state', { lastLogIndex: stats.lastLogIndex });
+    } else {
+      joining = new ClusterJoin({
+        via: joinVia,
+        id: where.self.id,
+        raftAddress: running.raftAddress,
+        grpcAddress: where.self.grpcAddr,
+        credentials: grpcPeerCredentials(config.tls.grpc),
+        logger,
+      });
+    }
+  }
   // Where clients and DataServers look for the leader; etcd being away only delays this.
   const registration = new EtcdRegistration({
     endpoints: config.etcd.endpoints,
     username: config.etcd.username,
     password: config.etcd.password,
+    tls: config.etcd.tls,
     timeoutMs: config.etcd.timeoutMs,
     nodeId: where.self.id,
     grpcAddress: where.self.grpcAddr,
@@ -155,6 +196,18 @@ async function main(): Promise<void> {
     logger,
   });
   registration.start();
+  // The DataServers registered in etcd, into the upkeep's tracker (visibility and a leaving hint, never Raft).
+  const discovery = new DataServerDiscovery({
+    endpoints: config.etcd.endpoints,
+    username: config.etcd.username,
+    password: config.etcd.password,
+    tls: config.etcd.tls,
+    timeoutMs: config.etcd.timeoutMs,
+    prefix: config.etcd.dataServerKeyPrefix,
+    sink: running.node.upkeep.tracker.registrations,
+    logger,
+  });
+  discovery.start();
   const metricsPort = flags.metricsPort ?? config.metricsPort;
   let metrics: MetricsServer | undefined;
   if (metricsPort > 0) {
@@ -173,6 +226,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
+    joining?.stop();
     const { raft } = running.node;
     if (raft.state() === 'leader') {
       // Hand over first: the followers then elect no one after a timeout, one of them leads at once.
@@ -181,7 +235,7 @@ async function main(): Promise<void> {
         (error: unknown) => logger.warn('leadership handover failed; stopping anyway', { error: String(error) }),
       );
     }
-    await registration.stop();
+    await Promise.all([registration.stop(), discovery.stop()]); // each bounded by etcd.timeout
     await metrics?.stop();
     await running.stop();
     logger.info('stopped');

@@ -156,11 +156,14 @@ export class BlockUpkeep {
     return registered === undefined ? { commands } : { commands, registered };
   }
 
-  /** Live DataServers registered at the address they heartbeat from: where new blocks may go. */
+  /**
+   * Live DataServers registered at the address they heartbeat from, and not leaving (deregistered
+   * from etcd): where new blocks may go.
+   */
   placementCandidates(): PlacementCandidate[] {
     const { reader } = this.deps;
     return this.tracker
-      .live()
+      .placeable()
       .filter((s) => reader.addressOf(s.id) === s.address)
       .map((s) => ({ id: s.id, freeBytes: s.freeBytes, load: this.placedSinceHeartbeat.get(s.id) ?? 0 }));
   }

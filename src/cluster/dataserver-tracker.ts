@@ -8,10 +8,15 @@
  * node became leader, from then: a new leader never declares servers dead that it simply has not
  * had time to hear from.
  *
+ * Beside the heartbeats it holds what etcd says of the DataServers (`registrations`, fed by the etcd
+ * discovery on every node and kept across reset(): see dataserver-registrations.ts); a DataServer
+ * that deregistered from etcd gets no new blocks (placeable()).
+ *
  * Block reports are kept as sorted Float64Arrays (8 bytes per block, outside the JS object heap):
  * 1,000 DataServers with 10,000 blocks each take 80 MB, and a lookup is a binary search.
  */
 import type { Clock } from '../raft';
+import { DataServerRegistrations } from './dataserver-registrations';
 
 export type Liveness = 'live' | 'stale' | 'dead';
 
@@ -62,9 +67,12 @@ interface Tracked {
 export class DataServerTracker {
   private readonly servers = new Map<string, Tracked>();
   private epochMs: number;
+  /** etcd's view; not cleared by reset(): it does not come from heartbeats. */
+  readonly registrations: DataServerRegistrations;
 
   constructor(private readonly options: DataServerTrackerOptions) {
     this.epochMs = options.clock.now();
+    this.registrations = new DataServerRegistrations(options.clock, options.staleAfterMs);
   }
 
   /** Forgets every report: a new leadership starts from the next round of heartbeats. */
@@ -82,6 +90,7 @@ export class DataServerTracker {
   heartbeat(report: DataServerReport): ReportChange {
     const previous = this.servers.get(report.id);
     const now = this.options.clock.now();
+    this.registrations.heard(report.id);
     const reportedAtWallMs = this.options.wallClockMs();
     if (previous === undefined) {
       this.servers.set(report.id, { report, lastHeartbeatMs: now, reportedAtWallMs, previousReportedAtWallMs: Number.NEGATIVE_INFINITY });
@@ -141,6 +150,11 @@ export class DataServerTracker {
   /** DataServers that may take new blocks and copies: heard from recently. */
   live(): DataServerStatus[] {
     return this.all().filter((s) => s.liveness === 'live');
+  }
+
+  /** Live DataServers that did not deregister from etcd: where new blocks and copies may go. */
+  placeable(): DataServerStatus[] {
+    return this.live().filter((s) => !this.registrations.isLeaving(s.id));
   }
 
   /** Whether DataServer `id`, not dead, listed `blockId` in its latest block report. */

@@ -79,7 +79,8 @@ export function planRepairs(ctx: PlanContext, suspects: Iterable<number>): PlanO
     }
   }
   let repairsPlanned = 0;
-  const live = tracker.live();
+  // Copy targets: a server that deregistered from etcd is leaving, a copy to it would be wasted.
+  const live = tracker.placeable();
   for (const bucket of byGood) {
     for (const block of bucket ?? []) {
       const started = startRepair(ctx, block, live);
@@ -90,7 +91,7 @@ export function planRepairs(ctx: PlanContext, suspects: Iterable<number>): PlanO
   return { retry, lost, repairsPlanned };
 }
 
-function startRepair(ctx: PlanContext, block: Endangered, live: ReturnType<DataServerTracker['live']>): boolean {
+function startRepair(ctx: PlanContext, block: Endangered, live: ReturnType<DataServerTracker['placeable']>): boolean {
   const { load, settings, tracker } = ctx;
   const limit = settings.maxCopiesPerDataServer;
   const loadOf = (id: string): number => load.get(id) ?? 0;

@@ -3,7 +3,13 @@
  * the admin's `check` to collect. Only the newest few are kept: a check asks for its own
  * checkpoint within seconds of proposing it.
  */
-import type { MetaDigest } from './meta-fsm';
+/** The whole replicated state in one hash, with the index it is at. */
+export interface MetaDigest {
+  readonly appliedIndex: number;
+  readonly records: number;
+  /** sha256 over every database's records in order, and the applied index. */
+  readonly hash: string;
+}
 
 const KEPT = 16;
 

@@ -13,6 +13,11 @@ import { Packr } from 'msgpackr';
 import type { NodeType } from './node-types';
 
 export const COMMAND_VERSION = 1;
+/**
+ * The first byte of a checkpoint command instead of the version: the FSM must end its batch at a
+ * checkpoint before applying it, and finds them by this byte without decoding every command.
+ */
+export const CHECKPOINT_MARK = 0x43;
 
 interface Common {
   /** Leader's clock when proposing, Unix ms: the mtime of whatever the command changes. */
@@ -135,7 +140,7 @@ const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 export function encodeCommand(command: MetaCommand): Uint8Array {
   const body = packr.pack(command);
   const out = new Uint8Array(body.length + 1);
-  out[0] = COMMAND_VERSION;
+  out[0] = command.op === 'checkpoint' ? CHECKPOINT_MARK : COMMAND_VERSION;
   out.set(body, 1);
   return out;
 }
@@ -143,14 +148,21 @@ export function encodeCommand(command: MetaCommand): Uint8Array {
 /** The command in `bytes`, or a description of why it is not one (apply refuses it with that). */
 export function decodeCommand(bytes: Uint8Array): MetaCommand | string {
   if (bytes.length < 2) return 'empty command';
-  if (bytes[0] !== COMMAND_VERSION) return `unknown command version ${bytes[0]}`;
+  if (bytes[0] !== COMMAND_VERSION && bytes[0] !== CHECKPOINT_MARK) return `unknown command version ${bytes[0]}`;
   let value: unknown;
   try {
     value = packr.unpack(bytes.subarray(1));
   } catch (error: unknown) {
     return `undecodable command: ${String(error)}`;
   }
-  return checkCommand(value);
+  const command = checkCommand(value);
+  if (typeof command !== 'string' && (command.op === 'checkpoint') !== (bytes[0] === CHECKPOINT_MARK)) return 'checkpoint mark and op disagree';
+  return command;
+}
+
+/** Whether `bytes` is marked as a checkpoint command (checked again when decoded). */
+export function isCheckpointCommand(bytes: Uint8Array): boolean {
+  return bytes[0] === CHECKPOINT_MARK;
 }
 
 const OPS: readonly MetaOp[] = ['create', 'delete', 'purge', 'allocate', 'finalize', 'rename', 'upkeep', 'member', 'checkpoint'];

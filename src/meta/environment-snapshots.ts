@@ -16,6 +16,10 @@ import type { WorkTracker } from './work-tracker';
 /** Scratch directories inside the environment's: copies being streamed, and a restore's file. */
 const COPY_SCRATCH_PREFIX = 'snapshot-copy-';
 const RESTORE_SCRATCH = 'incoming';
+/** Where a snapshot offered by an operator is unpacked to be checked (inspect()). */
+const INSPECT_SCRATCH = 'inspecting';
+/** Where an operator's snapshot is kept while it is checked and restored (see uploadPath()). */
+export const UPLOAD_SCRATCH = 'uploaded.snapshot';
 
 export interface CopyableRoot {
   close(): Promise<void>;
@@ -59,7 +63,7 @@ export class EnvironmentSnapshots<E> {
       return;
     }
     for (const name of names) {
-      if (name === RESTORE_SCRATCH || name.startsWith(COPY_SCRATCH_PREFIX)) rmSync(join(dir, name), { recursive: true, force: true });
+      if (name === RESTORE_SCRATCH || name === INSPECT_SCRATCH || name === UPLOAD_SCRATCH || name.startsWith(COPY_SCRATCH_PREFIX)) rmSync(join(dir, name), { recursive: true, force: true });
     }
   }
 
@@ -108,6 +112,20 @@ export class EnvironmentSnapshots<E> {
       host.replaced(host.reopen());
     }
     return applied;
+  }
+
+  /**
+   * Unpacks `chunks` (a snapshot in this format) into scratch, checks that it opens as this FSM's
+   * state and returns its applied index; changes nothing (CorruptionError for what is not one).
+   */
+  async inspect(chunks: AsyncIterable<Uint8Array>): Promise<number> {
+    const scratch = join(this.host.dir, INSPECT_SCRATCH);
+    try {
+      await receiveEnvironmentCopy(chunks, scratch, () => this.host.work.check('inspect'), Number.MAX_SAFE_INTEGER);
+      return await this.appliedIndexOfCopy(scratch);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
 
   /** Opens a received copy read-only and reads its applied index: what is not a state of this FSM is corrupt. */

@@ -22,11 +22,13 @@
  *   in the JS heap.
  */
 import { createHash } from 'node:crypto';
-import { LogType, type FSM, type FSMSnapshot, type LogEntry } from '../raft';
+import { join } from 'node:path';
+import { LogType, type FSM, type FSMSnapshot, type LogEntry, type RestorePoint } from '../raft';
 import type { Transaction } from 'lmdb';
-import { CheckpointDigests } from './checkpoint-digests';
+import { CheckpointDigests, type MetaDigest } from './checkpoint-digests';
 import { applyEncodedCommand } from './command-applier';
-import { EnvironmentSnapshots, heldEntries } from './environment-snapshots';
+import { isCheckpointCommand } from './commands';
+import { EnvironmentSnapshots, UPLOAD_SCRATCH, heldEntries } from './environment-snapshots';
 import { APPLIED_KEY, DATABASE_NAMES, openMetaEnvironment, type MetaEnvironment, type MetaEnvironmentOptions } from './meta-environment';
 import { NamespaceState } from './namespace-state';
 import type { MetaResult } from './results';
@@ -35,6 +37,10 @@ import { WorkTracker } from './work-tracker';
 const MiB = 1 << 20;
 /** Records hashed between two yields of digest(). */
 const DIGEST_YIELD_EVERY = 20_000;
+function isCheckpointEntry(entry: LogEntry): boolean {
+  return entry.type === LogType.Command && isCheckpointCommand(entry.data);
+}
+
 /** The result of an entry skipped because the state already holds it (no client waits for it). */
 const ALREADY_HELD: MetaResult = { ok: true };
 
@@ -45,13 +51,7 @@ export interface MetaFsmOptions extends MetaEnvironmentOptions {
   readonly restoreBytesPerSec?: number;
 }
 
-/** The whole replicated state in one hash, with the index it is at. */
-export interface MetaDigest {
-  readonly appliedIndex: number;
-  readonly records: number;
-  /** sha256 over every database's records in order, and the applied index. */
-  readonly hash: string;
-}
+export type { MetaDigest } from './checkpoint-digests';
 
 export class MetaFsm implements FSM<MetaResult> {
   readonly state: NamespaceState;
@@ -72,9 +72,15 @@ export class MetaFsm implements FSM<MetaResult> {
   private readonly snapshots: EnvironmentSnapshots<MetaEnvironment>;
   private readonly appliedListeners = new Set<(index: number) => void>();
   private readonly checkpoints = new CheckpointDigests();
+  /** Set while a batch cut at a checkpoint is being worked through (see applyFresh). */
+  private afterCut: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
-  private constructor(dir: string, env: MetaEnvironment, options: MetaFsmOptions) {
+  private constructor(
+    private readonly dir: string,
+    env: MetaEnvironment,
+    options: MetaFsmOptions,
+  ) {
     this.state = new NamespaceState(env);
     this.snapshots = new EnvironmentSnapshots({
       dir,
@@ -120,12 +126,14 @@ export class MetaFsm implements FSM<MetaResult> {
 
   /** Resolves once every batch handed over so far is committed. */
   settled(): Promise<void> {
+    if (this.afterCut !== undefined) return this.afterCut.then(() => this.settled());
     return this.lastCommit;
   }
 
   /** Resolves once the entries up to `index` are committed (at once if they already are). */
   committedAtLeast(index: number): Promise<void> {
     if (this.applied >= index) return Promise.resolve();
+    if (this.afterCut !== undefined) return this.afterCut.then(() => this.committedAtLeast(index));
     if (this.handed >= index) return this.lastCommit;
     return new Promise<void>((resolve) => {
       const off = this.onApplied((applied) => {
@@ -164,40 +172,54 @@ export class MetaFsm implements FSM<MetaResult> {
    * Applies `entries` in one transaction, except that a checkpoint entry ends its transaction:
    * once that commits, and before anything after it is applied, the state is pinned in a read
    * transaction and hashed (off the apply path). Every replica thus hashes the state at exactly
-   * the checkpoint's index, whatever its batches were.
+   * the checkpoint's index, whatever its batches were. Checkpoints are told apart by their first
+   * byte (encodeCommand), so batches without one pay nothing. Batches handed over while a cut is
+   * being worked through wait for it, in order.
    */
   private applyFresh(entries: readonly LogEntry[]): Promise<MetaResult[]> {
-    return this.applyUntilCheckpoint(entries).then(({ results, checkpoint }) => {
-      if (checkpoint === undefined) return results;
-      return this.lastCommit.then(() => {
-        this.checkpoints.add(checkpoint, this.digestPinned());
-        const rest = entries.slice(results.length);
-        return rest.length === 0 ? results : this.applyFresh(rest).then((more) => [...results, ...more]);
-      });
+    this.handed = entries.at(-1)!.index;
+    if (this.afterCut === undefined) return this.applyWithCuts(entries);
+    const applied = this.afterCut.then(() => this.applyWithCuts(entries));
+    this.gateOn(applied);
+    return applied;
+  }
+
+  private applyWithCuts(entries: readonly LogEntry[]): Promise<MetaResult[]> {
+    const cut = entries.findIndex(isCheckpointEntry);
+    if (cut < 0) return this.commitBatch(entries);
+    const rest = entries.slice(cut + 1);
+    const applied = this.commitBatch(entries.slice(0, cut + 1)).then(async (results) => {
+      await this.lastCommit;
+      const result = results[cut]!;
+      if ('checkpoint' in result) this.checkpoints.add(result.checkpoint, this.digestPinned());
+      return rest.length === 0 ? results : [...results, ...(await this.applyWithCuts(rest))];
+    });
+    this.gateOn(applied);
+    return applied;
+  }
+
+  /** Later batches, and readers waiting for commits, wait for `work` (a cut being worked through). */
+  private gateOn(work: Promise<unknown>): void {
+    const gate = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.afterCut = gate;
+    void gate.then(() => {
+      if (this.afterCut === gate) this.afterCut = undefined;
     });
   }
 
-  private applyUntilCheckpoint(entries: readonly LogEntry[]): Promise<{ results: MetaResult[]; checkpoint: string | undefined }> {
+  private commitBatch(entries: readonly LogEntry[]): Promise<MetaResult[]> {
     const first = entries[0]!.index;
-    let last = entries.at(-1)!.index;
-    return new Promise((resolve, reject) => {
+    const last = entries.at(-1)!.index;
+    return new Promise<MetaResult[]>((resolve, reject) => {
       const commit = this.env.root.transaction(() => {
         try {
           if (first === 1) this.state.ensureRootSync();
-          const results: MetaResult[] = [];
-          let checkpoint: string | undefined;
-          for (const e of entries) {
-            const result: MetaResult = e.type === LogType.Command ? applyEncodedCommand(this.state, e.data) : { ok: true };
-            results.push(result);
-            if ('checkpoint' in result) {
-              checkpoint = result.checkpoint;
-              break;
-            }
-          }
-          last = first + results.length - 1;
-          this.handed = last;
+          const out = entries.map((e): MetaResult => (e.type === LogType.Command ? applyEncodedCommand(this.state, e.data) : { ok: true }));
           this.state.setAppliedIndexSync(last);
-          resolve({ results, checkpoint });
+          resolve(out);
         } catch (error: unknown) {
           reject(error instanceof Error ? error : new Error(String(error)));
           throw error;
@@ -234,15 +256,36 @@ export class MetaFsm implements FSM<MetaResult> {
    * Receives the copy into a scratch file, checks that it opens as a namespace, then swaps it in.
    * Anything wrong with the stream throws before the state is touched (CorruptionError for a
    * damaged one).
+   *
+   * `at` is the log position the state now stands for. A copy from Raft's own snapshots holds an
+   * applied index at or past it (a copy may hold batches committed after its label), and the
+   * entries up to that index are skipped when Raft hands them over. A user restore (an operator's
+   * saved snapshot) places the state past the whole log: the copy's own index is behind `at`, and
+   * the state records `at`, so the next entry continues it here and after a restart.
    */
-  restore(chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  restore(chunks: AsyncIterable<Uint8Array>, at?: RestorePoint): Promise<void> {
     return this.work.run('restore', async () => {
       await this.settled();
-      const applied = await this.snapshots.restore(chunks, () => this.settled());
+      let applied = await this.snapshots.restore(chunks, () => this.settled());
+      if (at !== undefined && at.index > applied) {
+        await this.env.root.transaction(() => this.state.setAppliedIndexSync(at.index));
+        await this.env.root.flushed;
+        applied = at.index;
+      }
       this.heldThrough = applied;
       this.handed = applied;
       this.setApplied(applied);
     });
+  }
+
+  /** A scratch file beside the state for an operator's snapshot being restored (removed at the next open if left). */
+  uploadPath(): string {
+    return join(this.dir, UPLOAD_SCRATCH);
+  }
+
+  /** The applied index held by `chunks`, a snapshot in this FSM's format; CorruptionError when it is not one. Changes nothing. */
+  inspectSnapshot(chunks: AsyncIterable<Uint8Array>): Promise<number> {
+    return this.work.run('inspect', () => this.snapshots.inspect(chunks));
   }
 
   /** Hashes every database in order, from one read transaction, with the applied index. */

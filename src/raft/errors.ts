@@ -19,6 +19,8 @@ export type RaftErrorCode =
   | 'corruption'
   | 'leadership-transfer'
   | 'no-snapshot-store'
+  | 'restore-in-progress'
+  | 'restore-failed'
   | 'fatal';
 
 export class RaftError extends Error {
@@ -128,5 +130,34 @@ export class LeadershipTransferError extends RaftError {
   constructor(message: string) {
     super('leadership-transfer', message, 'not-applied');
     this.name = 'LeadershipTransferError';
+  }
+}
+
+/** A user restore (Raft.restore) is under way on this node: another one, or a proposal, must wait for it. */
+export class RestoreInProgressError extends RaftError {
+  constructor(what: string) {
+    super('restore-in-progress', `${what} refused: a restore is in progress on this node; retry once it has finished`, 'not-applied');
+    this.name = 'RestoreInProgressError';
+  }
+}
+
+/**
+ * Raft.restore did not finish. `outcome` 'not-applied': nothing changed (the restored state never
+ * took effect); 'unknown': it took effect on the leader, but whether a quorum holds it is not known
+ * (see Raft.restore). `cause` is what stopped it.
+ */
+export class RestoreFailedError extends RaftError {
+  constructor(message: string, outcome: 'not-applied' | 'unknown', cause?: unknown) {
+    super('restore-failed', message, outcome);
+    this.name = 'RestoreFailedError';
+    this.cause = cause;
+  }
+}
+
+/** recoverCluster() refused to touch the stores (it changed nothing). */
+export class RecoveryRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecoveryRefusedError';
   }
 }

@@ -10,10 +10,12 @@ export interface RaftEvents {
   'peer-removed': { id: ServerId };
   'heartbeat-failed': { peer: ServerId; lastContactMs: number };
   'heartbeat-resumed': { peer: ServerId };
-  /** A snapshot was written here (and the log compacted behind it). */
-  'snapshot-taken': { index: number; term: number; size: number };
-  /** The FSM was replaced by a snapshot received from the leader. */
-  'snapshot-installed': { index: number; term: number; size: number };
+  /** A snapshot was written here (and the log compacted behind it); `durationMs`: writing it. */
+  'snapshot-taken': { index: number; term: number; size: number; durationMs: number };
+  /** The FSM was replaced by a snapshot received from the leader; `durationMs`: the restore. */
+  'snapshot-installed': { index: number; term: number; size: number; durationMs: number };
+  /** Leader, once per commit batch: committed up to `index`; `latencyMs`: the batch's first entry, since proposed here. */
+  committed: { index: number; latencyMs: number };
   /** The node stopped itself: corrupt storage, a failed write, or an FSM that threw. */
   fatal: { error: unknown };
 }

@@ -1,5 +1,11 @@
 import type { LogEntry } from './log';
 
+/** The log position a restored state stands for: the entries after `index` come next. */
+export interface RestorePoint {
+  readonly index: number;
+  readonly term: number;
+}
+
 /** A point-in-time view of the FSM, written out while applies continue. */
 export interface FSMSnapshot {
   /** Writes the snapshot's bytes. */
@@ -34,6 +40,12 @@ export interface FSM<R = unknown> {
    * so a persistent FSM resolves only once that state is on disk (not merely committed).
    */
   snapshot(): FSMSnapshot | Promise<FSMSnapshot>;
-  /** Replaces the whole state with the snapshot's. */
-  restore(chunks: AsyncIterable<Uint8Array>): Promise<void>;
+  /**
+   * Replaces the whole state with the snapshot's. `at` is where that state sits in the log: the
+   * next entry handed over is `at.index + 1`. A persistent FSM records max(the index its bytes
+   * hold, at.index) as its applied index: a user restore (Raft.restore) stores bytes taken at an
+   * earlier index, or in another cluster, under a new index past the log, so the bytes alone
+   * would leave a gap before the next entry.
+   */
+  restore(chunks: AsyncIterable<Uint8Array>, at?: RestorePoint): Promise<void>;
 }

@@ -30,7 +30,7 @@ export {
 } from './environment';
 export * from './errors';
 export { RaftEventEmitter, type RaftEvents, type RaftEventName, type RaftState } from './events';
-export type { FSM, FSMSnapshot } from './fsm';
+export type { FSM, FSMSnapshot, RestorePoint } from './fsm';
 export { LogType, entrySize, type LogEntry } from './log';
 export type { LogStore, StableStore } from './log-store';
 export type { RaftMessage, AppendEntries, AppendEntriesResponse, RequestVote, RequestVoteResponse, TimeoutNow } from './messages';
@@ -38,7 +38,9 @@ export type { SnapshotMeta, SnapshotSink, SnapshotStore, OpenedSnapshot, CreateO
 export { DeferredSnapshotError } from './snapshot-store';
 export { FileSnapshotStore, SnapshotNotFoundError, type FileSnapshotMeta } from './file-snapshot-store';
 export type { Transport } from './transport';
-export { TcpTransport, type TcpTransportOptions, type TcpTransportStats } from './tcp';
+export { TcpTransport, type TcpTlsOptions, type TcpTransportOptions, type TcpTransportStats } from './tcp';
 export { Raft } from './runtime/raft';
 export type { RaftOptions, RaftStats } from './runtime/raft-options';
+export type { UserSnapshotInfo } from './runtime/user-restore';
+export { recoverCluster, type RecoverClusterOptions, type RecoveredState } from './runtime/recover-cluster';
 export type { WaitOptions } from './runtime/waiters';

@@ -72,4 +72,10 @@ export interface SnapshotStore {
   list(): Promise<SnapshotMeta[]>;
   /** Rejects with DeferredSnapshotError for a deferred snapshot. */
   open(id: string, options?: OpenOptions): Promise<OpenedSnapshot>;
+  /**
+   * Removes a snapshot durably; an id no longer stored is not an error. Optional (hashicorp's
+   * store has none): Raft.restore uses it to take back a snapshot it wrote and then could not
+   * install (leadership lost, shutdown), which a restart would otherwise adopt.
+   */
+  remove?(id: string): Promise<void>;
 }

@@ -24,11 +24,20 @@ export interface LeadershipSource {
   on(event: 'role-changed', listener: (e: { role: RaftState }) => void): () => void;
 }
 
+/** TLS to etcd: its server certificate is verified with `ca`; `cert` and `key` are a client certificate, when etcd asks for one. */
+export interface EtcdTlsOptions {
+  readonly ca: Buffer;
+  readonly cert?: Buffer | undefined;
+  readonly key?: Buffer | undefined;
+}
+
 export interface EtcdRegistrationOptions {
   /** "host:port" or URLs of etcd's client endpoints. */
   readonly endpoints: readonly string[];
   readonly username?: string | undefined;
   readonly password?: string | undefined;
+  /** Absent: plaintext (unless an endpoint is an https:// URL: then TLS with the system's roots). */
+  readonly tls?: EtcdTlsOptions | undefined;
   /** Dial and per-call timeout. */
   readonly timeoutMs: number;
   readonly nodeId: string;
@@ -72,9 +81,14 @@ export class EtcdRegistration {
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: EtcdRegistrationOptions) {
-    const hosts = options.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `http://${e}`));
+    const scheme = options.tls === undefined ? 'http' : 'https';
+    const hosts = options.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `${scheme}://${e}`));
     this.client = new Etcd3({
       hosts,
+      // etcd3 then uses TLS on every endpoint, whatever its scheme says.
+      ...(options.tls !== undefined
+        ? { credentials: { rootCertificate: options.tls.ca, privateKey: options.tls.key, certChain: options.tls.cert } }
+        : {}),
       dialTimeout: options.timeoutMs,
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + options.timeoutMs }),
       ...(options.username !== undefined ? { auth: { username: options.username, password: options.password ?? '' } } : {}),

@@ -17,7 +17,11 @@ const DEFAULT_FORWARD_TIMEOUT_MS = 30_000;
 export class Forwarder {
   private readonly clients = new Map<string, grpc.Client>();
 
-  constructor(private readonly selfId: string) {}
+  constructor(
+    private readonly selfId: string,
+    /** TLS when the MetaServers' gRPC ports have it (see grpc-tls.ts). */
+    private readonly credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+  ) {}
 
   forward<Req, Res, ReqOut, ResOut>(
     address: string,
@@ -42,7 +46,11 @@ export class Forwarder {
           if (error) {
             // The leader's own status passes through; a transport failure is the leader being unreachable.
             const code = error.code === grpc.status.UNKNOWN || error.code === grpc.status.CANCELLED ? grpc.status.UNAVAILABLE : error.code;
-            reject(code === grpc.status.UNAVAILABLE && error.details === '' ? unavailable(`the leader at ${address} is unreachable`) : new ServiceError(code, error.details));
+            reject(
+              code === grpc.status.UNAVAILABLE && error.details === ''
+                ? unavailable(`the leader at ${address} is unreachable`)
+                : new ServiceError(code, error.details),
+            );
           } else if (response === undefined) reject(unavailable(`the leader at ${address} sent no answer`));
           else resolve(response);
         },
@@ -58,7 +66,7 @@ export class Forwarder {
   private clientFor(address: string): grpc.Client {
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = new grpc.Client(address, grpc.credentials.createInsecure());
+      client = new grpc.Client(address, this.credentials);
       this.clients.set(address, client);
     }
     return client;

@@ -29,6 +29,18 @@ export class StaticMemberDirectory implements MemberDirectory {
   }
 }
 
+/** What every replica knows of a member: announced through the log (join), else the fallback (config.yaml). */
+export class ReplicatedMemberDirectory implements MemberDirectory {
+  constructor(
+    private readonly announced: { member(id: string): { readonly grpcAddress: string } | undefined },
+    private readonly fallback: MemberDirectory,
+  ) {}
+
+  grpcAddressOf(id: string): string | undefined {
+    return this.announced.member(id)?.grpcAddress ?? this.fallback.grpcAddressOf(id);
+  }
+}
+
 /** "host:port" split for MetaServerMsg/DataServerMsg; port 0 when absent or malformed. */
 export function splitHostPort(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(':');

@@ -16,6 +16,8 @@ export interface MetaNodeSettings {
   readonly defaultReplication: number;
   /** Nodes removed per purge command of a recursive delete. */
   readonly purgeBatch: number;
+  /** The software version, reported by the admin Status call. */
+  readonly version?: string;
 }
 
 export interface MetaNode {

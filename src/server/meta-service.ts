@@ -11,6 +11,8 @@ import { getClusterInfo, getLeader, getReplicationInfo, heartbeat } from './clus
 import { FollowerReads } from './follower-reads';
 import type { Forwarder } from './forwarder';
 import type { MetaNode } from './meta-node';
+import { instrumentService } from './metrics/grpc-metrics';
+import { nodeMetrics } from './metrics/node-metrics';
 import { createNode, deleteNode, getNodeInfo, listDirectory, rename } from './namespace-handlers';
 import { metaProto } from '../wire/proto';
 import { decodeHeartbeatRequest, type DecodedHeartbeat } from './heartbeat-decoder';
@@ -50,7 +52,10 @@ export function metaServiceDefinition(): MetaServerServiceDefinition {
  */
 export function metaServerBinding(): MetaServerServiceDefinition {
   const definition = metaServiceDefinition();
-  return { ...definition, Heartbeat: { ...definition.Heartbeat, requestDeserialize: decodeHeartbeatRequest } } as unknown as MetaServerServiceDefinition;
+  return {
+    ...definition,
+    Heartbeat: { ...definition.Heartbeat, requestDeserialize: decodeHeartbeatRequest },
+  } as unknown as MetaServerServiceDefinition;
 }
 
 export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger: TrashPurger): MetaServerServiceHandlers {
@@ -66,7 +71,13 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
   const followerReads = new FollowerReads({
     askLeader: async () => {
       const address = leaderAddress();
-      const answer = await forwarder.forward(address, definition.ReadIndex, { node_id: node.settings.nodeId }, new grpc.Metadata(), Date.now() + READ_INDEX_TIMEOUT_MS);
+      const answer = await forwarder.forward(
+        address,
+        definition.ReadIndex,
+        { node_id: node.settings.nodeId },
+        new grpc.Metadata(),
+        Date.now() + READ_INDEX_TIMEOUT_MS,
+      );
       return Number(answer.index);
     },
     appliedIndex: () => node.fsm.appliedIndex(),
@@ -74,7 +85,10 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
     maxApplyWaitMs: MAX_FOLLOWER_APPLY_WAIT_MS,
   });
 
-  const forwardToLeader = async <K extends UnaryMethod>(method: K, call: grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>): Promise<ResponseOf<K>> => {
+  const forwardToLeader = async <K extends UnaryMethod>(
+    method: K,
+    call: grpc.ServerUnaryCall<RequestOf<K>, ResponseOf<K>>,
+  ): Promise<ResponseOf<K>> => {
     const methodDefinition = definition[method] as unknown as Parameters<Forwarder['forward']>[1];
     return (await forwarder.forward(leaderAddress(), methodDefinition, call.request, call.metadata, call.getDeadline())) as ResponseOf<K>;
   };
@@ -101,7 +115,7 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
         );
     };
 
-  return {
+  const handlers: MetaServerServiceHandlers = {
     CreateNode: unary('CreateNode', (r, q) => createNode(node, r, q)),
     GetNodeInfo: unary('GetNodeInfo', (r, q) => getNodeInfo(node, r, q)),
     ListDirectory: unary('ListDirectory', (r, q) => listDirectory(node, r, q)),
@@ -130,4 +144,6 @@ export function metaServiceHandlers(node: MetaNode, forwarder: Forwarder, purger
       call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'RequestWALSync is retired: Raft replicates the log' });
     },
   };
+  // Every method's calls are counted by status code and timed (metrics/grpc-metrics.ts).
+  return instrumentService(definition, handlers, nodeMetrics(node).grpc);
 }

@@ -2,18 +2,25 @@
  * A MetaServer's HTTP side for operators: Prometheus metrics at /metrics (prom-client), /healthz
  * (the process serves: 200) and /readyz (200 once a leader is known and this node has applied up
  * to its commit index; 503 with the reason otherwise). Gauges are read from Raft, the namespace and
- * the DataServer upkeep at each scrape, so nothing is kept twice.
+ * the DataServer upkeep at each scrape, so nothing is kept twice; what happens (gRPC calls, commit
+ * and apply latency, snapshots) is recorded as it happens in the node's metrics (metrics/).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, type Registry, collectDefaultMetrics } from 'prom-client';
 import type { MetaNode } from './meta-node';
+import { nodeMetrics } from './metrics/node-metrics';
 
 const ROLES = ['follower', 'candidate', 'leader', 'shutdown'] as const;
 
-/** The registry of one node's metrics (separate per node, so in-process clusters do not mix). */
+/**
+ * The registry of one node's metrics (separate per node, so in-process clusters do not mix): its
+ * recorded metrics, and on first call the gauges read at scrape time and the process metrics (only
+ * for a node that is served: they watch GC and the event loop).
+ */
 export function metaMetrics(node: MetaNode): Registry {
-  const registry = new Registry();
+  const registry = nodeMetrics(node).registry;
+  if (registry.getSingleMetric('minfs_raft_term') !== undefined) return registry;
   collectDefaultMetrics({ register: registry, prefix: 'minfs_' });
   const gauge = (name: string, help: string, collect: (g: Gauge) => void, labelNames: string[] = []): void => {
     new Gauge({
@@ -62,11 +69,35 @@ export function metaMetrics(node: MetaNode): Registry {
     },
     ['liveness'],
   );
+  // etcd's view (dataserver-registrations.ts): registered on every node; silent (registered, not
+  // live by heartbeat) means something on the leader only; leaving ones get no new blocks.
+  gauge(
+    'minfs_dataservers_etcd',
+    'DataServers as etcd shows them: registered; silent (leader only: registered, not heard from lately); leaving (deregistered, no new blocks).',
+    (g) => {
+      const { tracker } = node.upkeep;
+      const registered = tracker.registrations.all();
+      g.set({ state: 'registered' }, registered.length);
+      g.set({ state: 'silent' }, registered.filter((r) => !tracker.heard(r.id) || tracker.liveness(r.id) !== 'live').length);
+      g.set({ state: 'leaving' }, tracker.registrations.leaving().length);
+    },
+    ['state'],
+  );
+  gauge('minfs_etcd_dataserver_watch_up', '1 while the DataServer discovery holds a current etcd listing and watch.', (g) =>
+    g.set(node.upkeep.tracker.registrations.etcdConnected ? 1 : 0),
+  );
   gauge('minfs_blocks_pending_deletion', 'Block replicas recorded for deletion (replicated state).', (g) =>
     g.set(node.reader.upkeepCounts().gcBlocks),
   );
   gauge('minfs_block_repairs_in_flight', 'Block copies under way (replicated state).', (g) => g.set(node.reader.upkeepCounts().repairs));
   gauge('minfs_blocks_lost', 'Leader only: blocks with no good replica found.', (g) => g.set(node.upkeep.status().lostBlocks));
+  // The upkeep keeps no count of under-replicated blocks (it would take a scan of every block map
+  // against every report); its queue of blocks to judge is the nearest thing it knows for free.
+  gauge(
+    'minfs_blocks_suspect',
+    'Leader only: blocks queued to be checked for under-replication (a holder died or lost them, a copy failed, no copy slot yet).',
+    (g) => g.set(node.upkeep.status().suspects),
+  );
   return registry;
 }
 

@@ -48,6 +48,9 @@ export const RAFT_ERROR_STATUS: Record<RaftErrorCode, status> = {
   'already-bootstrapped': status.INTERNAL,
   corruption: status.DATA_LOSS,
   'no-snapshot-store': status.INTERNAL,
+  // An operator's restore: writes wait for it; one that failed is reported as such.
+  'restore-in-progress': status.UNAVAILABLE,
+  'restore-failed': status.ABORTED,
   fatal: status.INTERNAL,
 };
 

@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
 import type { ProtoGrpcType as MetaProto } from '../generated/metaserver';
 import type { ProtoGrpcType as DataProto } from '../generated/dataserver';
+import type { ProtoGrpcType as AdminProto } from '../generated/admin';
 
 export const PROTO_LOADER_OPTIONS: Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 
@@ -27,4 +28,12 @@ export function metaProto(): MetaProto {
 export function dataProto(): DataProto {
   loadedData ??= grpc.loadPackageDefinition(loadSync(path.join(PROTO_DIR, 'dataserver.proto'), { ...PROTO_LOADER_OPTIONS, includeDirs: [PROTO_DIR] })) as unknown as DataProto;
   return loadedData;
+}
+
+let loadedAdmin: AdminProto | undefined;
+
+/** The minfs.admin package of admin.proto: MetaAdmin, the operators' service (loaded once per process). */
+export function adminProto(): AdminProto {
+  loadedAdmin ??= grpc.loadPackageDefinition(loadSync(path.join(PROTO_DIR, 'admin.proto'), { ...PROTO_LOADER_OPTIONS, includeDirs: [PROTO_DIR] })) as unknown as AdminProto;
+  return loadedAdmin;
 }

@@ -2,12 +2,15 @@
  * config.yaml of a MetaServer: the repository's file loads as it documents, and a broken one gets
  * every problem reported with its key path at once.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { formatDurationMs, parseDurationMs } from '../../src/cli/durations';
 import { loadMetaServerConfig, parseMetaServerConfig } from '../../src/cli/meta-server-config';
 import { DEFAULT_UPKEEP } from '../../src/cluster/upkeep-settings';
+import { makeTestPki, type TestPki } from '../support/tls-certificates';
 
 const REPO_CONFIG = path.resolve(__dirname, '../../../config.yaml');
 
@@ -95,4 +98,106 @@ test('durations: Go-style, whole milliseconds', () => {
   assert.equal(formatDurationMs(90_000), '90s');
   assert.equal(formatDurationMs(120_000), '2m');
   assert.equal(formatDurationMs(1_500), '1500ms');
+});
+
+/** Certificates in a directory of the test's own. */
+function pkiFor(t: TestContext): { dir: string; pki: TestPki } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'config-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return { dir, pki: makeTestPki(dir) };
+}
+
+const PEERS = { peers: [{ id: 'a', raft_addr: 'h:1', grpc_addr: 'h:2' }] };
+
+test('tls: the gRPC port, the Raft port and etcd each get their files; nothing set is plaintext', (t) => {
+  const plain = parseMetaServerConfig({ raft: PEERS });
+  assert.ok(!Array.isArray(plain));
+  assert.deepEqual(plain.tls, { grpc: undefined, raft: undefined });
+  assert.equal(plain.etcd.tls, undefined);
+
+  const { pki } = pkiFor(t);
+  const { certFile: cert_file, keyFile: key_file } = pki.nodeA;
+  const config = parseMetaServerConfig({
+    raft: PEERS,
+    etcd: { tls: { ca_file: pki.caFile, cert_file, key_file } },
+    tls: {
+      grpc: { cert_file, key_file, ca_file: pki.caFile, require_client_cert: true },
+      raft: { cert_file, key_file, ca_file: pki.caFile },
+    },
+  });
+  assert.ok(!Array.isArray(config), `problems: ${JSON.stringify(config)}`);
+  assert.deepEqual(config.tls.grpc, { cert: pki.nodeA.cert, key: pki.nodeA.key, ca: pki.ca, requireClientCert: true });
+  assert.deepEqual(config.tls.raft, { cert: pki.nodeA.cert, key: pki.nodeA.key, ca: pki.ca });
+  assert.deepEqual(config.etcd.tls, { ca: pki.ca, cert: pki.nodeA.cert, key: pki.nodeA.key });
+  // TLS on the port without client certificates needs no CA; etcd's server check needs only its CA.
+  const serverOnly = parseMetaServerConfig({ raft: PEERS, etcd: { tls: { ca_file: pki.caFile } }, tls: { grpc: { cert_file, key_file } } });
+  assert.ok(!Array.isArray(serverOnly), `problems: ${JSON.stringify(serverOnly)}`);
+  assert.deepEqual(serverOnly.tls.grpc, { cert: pki.nodeA.cert, key: pki.nodeA.key, ca: undefined, requireClientCert: false });
+  assert.deepEqual(serverOnly.etcd.tls, { ca: pki.ca, cert: undefined, key: undefined });
+});
+
+test('tls: missing, unreadable, not PEM, mismatched and half-configured, every problem with its key path', (t) => {
+  const { dir, pki } = pkiFor(t);
+  const notPem = path.join(dir, 'not-pem.txt');
+  writeFileSync(notPem, 'hello');
+  const aDirectory = path.join(dir, 'a-directory');
+  mkdirSync(aDirectory);
+  const missing = path.join(dir, 'missing.crt');
+  const problems = parseMetaServerConfig({
+    raft: PEERS,
+    etcd: { tls: { cert_file: pki.nodeA.certFile } },
+    tls: {
+      grpc: { cert_file: missing, require_client_cert: true },
+      raft: { cert_file: pki.nodeA.certFile, key_file: pki.nodeB.keyFile, ca_file: notPem, cafile: 'x' },
+      quic: {},
+    },
+  });
+  assert.ok(Array.isArray(problems));
+  const expected = [
+    /^etcd\.tls\.ca_file: is missing/,
+    /^etcd\.tls\.key_file: is missing: cert_file and key_file go together$/,
+    /^tls\.grpc\.cert_file: \S+\/missing\.crt cannot be read \(ENOENT\)$/,
+    /^tls\.grpc\.key_file: is missing: cert_file and key_file go together$/,
+    /^tls\.grpc\.require_client_cert: needs ca_file/,
+    /^tls\.raft\.ca_file: .*not-pem\.txt is not PEM/,
+    /^tls\.raft\.cafile: unknown key$/,
+    /^tls\.raft\.cert_file: does not go with key_file/,
+    /^tls\.quic: unknown key$/,
+  ];
+  for (const pattern of expected)
+    assert.ok(
+      problems.some((p) => pattern.test(p)),
+      `no problem matches ${pattern}:\n${problems.join('\n')}`,
+    );
+  assert.equal(problems.length, expected.length, problems.join('\n'));
+
+  const more = parseMetaServerConfig({
+    raft: PEERS,
+    tls: { grpc: { ca_file: pki.caFile }, raft: { key_file: aDirectory } },
+  });
+  assert.ok(Array.isArray(more));
+  assert.deepEqual(more.sort(), [
+    'tls.grpc.ca_file: is set but cert_file and key_file are not: the port needs a certificate and key to serve TLS',
+    `tls.raft.ca_file: is missing: mutual TLS between MetaServers needs cert_file, key_file and ca_file`,
+    `tls.raft.cert_file: is missing: mutual TLS between MetaServers needs cert_file, key_file and ca_file`,
+    `tls.raft.key_file: ${aDirectory} cannot be read (EISDIR)`,
+  ]);
+});
+
+test("tls: config.yaml's commented TLS keys are the ones the loader reads", () => {
+  // Uncomment every TLS key of the repository's file: the only problems left are its example paths.
+  const text = readFileSync(REPO_CONFIG, 'utf8').replace(
+    /^(\s*)# (\s*(?:tls|cert_file|key_file|ca_file|require_client_cert):.*)$/gm,
+    (_, indent: string, rest: string) => `${indent}${rest.replace(/^(\s*require_client_cert:).*/, '$1 true')}`,
+  );
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'config-yaml-')), 'config.yaml');
+  try {
+    writeFileSync(file, text);
+    const problems = loadMetaServerConfig(file);
+    assert.ok(Array.isArray(problems));
+    assert.equal(problems.length, 9, problems.join('\n'));
+    for (const p of problems) assert.match(p, /^(tls\.(grpc|raft)|etcd\.tls)\.(cert|key|ca)_file: \.\/tls\/\S+ cannot be read \(ENOENT\)$/);
+  } finally {
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  }
 });

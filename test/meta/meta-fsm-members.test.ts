@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CheckpointCommand, MemberCommand } from '../../src/meta/commands';
+import { CHECKPOINT_MARK, COMMAND_VERSION, encodeCommand, type CheckpointCommand, type MemberCommand } from '../../src/meta/commands';
 import { FILE } from '../../src/meta/node-types';
 import { Replica, T0, create, entries, mkdir, withFsms, type Payload } from './support/meta-harness';
 
@@ -75,5 +75,47 @@ test('a digest asked for before the checkpoint is applied arrives when it is; an
     const never_applied = r.fsm.checkpointDigest('nope', controller.signal);
     controller.abort(new Error('gave up'));
     await assert.rejects(never_applied, /gave up/);
+  });
+});
+
+test('a batch handed over while a checkpoint cut is worked through waits for it: order, digest and results hold', async () => {
+  await withFsms(async (open) => {
+    const piped = await Replica.bootstrap(open('piped'));
+    const plain = await Replica.bootstrap(open('plain'));
+    const a: Payload[] = [mkdir('/p'), checkpoint('cp'), create('/p/one', FILE)];
+    const b: Payload[] = [create('/p/two', FILE), mkdir('/q')];
+    // The second batch is handed over before the first has resolved (as pipelined applies may).
+    const first = piped.fsm.applyBatch(entries(2, a));
+    const second = piped.fsm.applyBatch(entries(2 + a.length, b));
+    const [ra, rb] = await Promise.all([first, second]);
+    assert.equal(ra.length, a.length);
+    assert.deepEqual(
+      rb.map((r) => 'inode' in r && r.inode),
+      [4, 5],
+      'the second batch applied after the rest of the first',
+    );
+    await piped.fsm.committedAtLeast(1 + a.length + b.length);
+    assert.equal(piped.fsm.appliedIndex(), 1 + a.length + b.length);
+    await plain.batch([mkdir('/p'), checkpoint('cp')]);
+    assert.deepEqual(await piped.fsm.checkpointDigest('cp', never()), await plain.fsm.checkpointDigest('cp', never()));
+    await plain.batch([create('/p/one', FILE), ...b]);
+    assert.deepEqual(await piped.fsm.digest(), await plain.fsm.digest());
+  });
+});
+
+test('a checkpoint without its mark, or a mark on another command, is refused and changes nothing', async () => {
+  await withFsms(async (open) => {
+    const r = await Replica.bootstrap(open('a'));
+    const before = await r.fsm.digest();
+    const unmarked = encodeCommand(checkpoint('x'));
+    unmarked[0] = COMMAND_VERSION;
+    const marked = encodeCommand(mkdir('/m'));
+    marked[0] = CHECKPOINT_MARK;
+    for (const bytes of [unmarked, marked]) {
+      const result = await r.run(bytes);
+      assert.ok(!result.ok && result.kind === 'invalid-argument', JSON.stringify(result));
+    }
+    const after = await r.fsm.digest();
+    assert.equal(after.records, before.records);
   });
 });

@@ -267,6 +267,31 @@ export class RaftCore {
     return outcome;
   }
 
+  /**
+   * Leader, for a user restore (Raft.restore): a durable snapshot at `point`, in this term and
+   * past every entry of the log, replaces the log as an installed snapshot does on a follower
+   * (the entries behind it describe a state that is gone), under the latest configuration. No
+   * server holds an entry at its index, so no follower can match our log without installing it:
+   * the next AppendEntries to each, up to date or not, finds what it needs compacted away and
+   * asks for the snapshot (a transfer of an older one fails over to it). Returns why it cannot.
+   */
+  restoreSnapshot(point: SnapshotPoint & { readonly configurationIndex: number }): string | undefined {
+    if (this.role !== 'leader') return 'not-leader';
+    if (point.term !== this.term) return `the restore is of term ${point.term}, the current term is ${this.term}`;
+    if (point.index <= this.log.lastIndex())
+      return `the restore index ${point.index} is not past the last log index ${this.log.lastIndex()}`;
+    if (this.transfer) return 'a leadership transfer is in progress';
+    const configurationIndex = this.configs.latestIndex();
+    if (configurationIndex > this.log.commitIndex) return 'a configuration change is in progress';
+    // The snapshot records the configuration it was written under: it must still be ours.
+    if (configurationIndex !== point.configurationIndex)
+      return `the configuration changed (index ${configurationIndex}) since the snapshot was written`;
+    this.log.installSnapshot(point);
+    this.configs.installSnapshot(point.index, configurationIndex, this.configs.latest(), false);
+    this.applyHandedOut = Math.max(this.applyHandedOut, point.index);
+    return undefined;
+  }
+
   /** Leader: the snapshot stream to `peer` failed; it is retried from the next heartbeat. */
   snapshotFailed(peer: ServerId): void {
     if (this.role === 'leader') this.leader.snapshotFailed(peer);

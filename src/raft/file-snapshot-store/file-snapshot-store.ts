@@ -218,6 +218,22 @@ export class FileSnapshotStore implements SnapshotStore {
     }
   }
 
+  /**
+   * Removes snapshot `id` durably (one after another with the removals `retain` makes); an id no
+   * longer stored is no error. Rejects when the directory cannot be removed.
+   */
+  remove(id: string): Promise<void> {
+    if (!isSnapshotId(id)) return Promise.reject(new SnapshotNotFoundError(id)); // also keeps `id` inside `dir`
+    const removal = this.reaping.then(async () => {
+      if (!(await exists(path.join(this.dir, id)))) return;
+      await this.removeSnapshotDir(id);
+      await fsyncDir(this.dir);
+      this.logger.info('snapshot removed', { id });
+    });
+    this.reaping = removal.catch(() => undefined);
+    return removal;
+  }
+
   /** Removes snapshots beyond `retain`, oldest first. Never rejects: the new snapshot is durable already. */
   private reap(): Promise<void> {
     this.reaping = this.reaping.then(() => this.reapNow());
@@ -233,18 +249,23 @@ export class FileSnapshotStore implements SnapshotStore {
       return;
     }
     for (const meta of doomed) {
-      const from = path.join(this.dir, meta.id);
       try {
-        // Rename first: a removal cut short by a crash leaves a `.deleted` directory, never a
-        // listed snapshot with half its files.
-        await fsp.rename(from, from + DELETED_SUFFIX);
-        await removeDir(from + DELETED_SUFFIX);
+        await this.removeSnapshotDir(meta.id);
         this.logger.info('old snapshot removed', { id: meta.id, retain: this.retain });
       } catch (error) {
         this.logger.warn('could not remove an old snapshot', { id: meta.id, error: describeError(error) });
       }
     }
     if (doomed.length > 0) await fsyncDir(this.dir).catch(() => undefined);
+  }
+
+  /** The caller syncs `dir` afterwards. */
+  private async removeSnapshotDir(id: string): Promise<void> {
+    const from = path.join(this.dir, id);
+    // Rename first: a removal cut short by a crash leaves a `.deleted` directory, never a listed
+    // snapshot with half its files.
+    await fsp.rename(from, from + DELETED_SUFFIX);
+    await removeDir(from + DELETED_SUFFIX);
   }
 }
 

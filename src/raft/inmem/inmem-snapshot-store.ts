@@ -130,6 +130,13 @@ export class InmemSnapshotStore implements SnapshotStore {
     return Promise.resolve({ meta: stored.meta, chunks });
   }
 
+  /** Removes a durable snapshot once the simulated fsync completes (ordered with the closes); an unknown id is no error. */
+  remove(id: string): Promise<void> {
+    return this.writes.enqueue(() => {
+      if (this.snapshots.delete(id)) this.counts.removed++;
+    });
+  }
+
   /**
    * Simulates a process crash: open sinks and closes not yet resolved are lost, and their
    * promises (and those of any later call on those sinks) never settle; durable snapshots stay.

@@ -9,6 +9,8 @@ interface PendingApply<R> {
   readonly waiter: Waiter<R | undefined>;
   /** Set when the shared sweep (not the waiter's own timer) expires it. */
   readonly deadline: number | undefined;
+  /** When `apply` took it (the commit latency event's start). */
+  readonly proposedAt: number;
 }
 
 /**
@@ -47,10 +49,16 @@ export class PendingApplies<R> {
       'unknown',
       () => this.pending.delete(index),
     );
-    const deadline = shared ? this.clock.now() + this.defaultTimeoutMs : undefined;
-    this.pending.set(index, { term, waiter, deadline });
+    const now = this.clock.now();
+    const deadline = shared ? now + this.defaultTimeoutMs : undefined;
+    this.pending.set(index, { term, waiter, deadline, proposedAt: now });
     if (deadline !== undefined) this.deadlines.push(deadline, index);
     return promise;
+  }
+
+  /** When the entry at `index` was proposed, while its caller waits. */
+  proposedAt(index: number): number | undefined {
+    return this.pending.get(index)?.proposedAt;
   }
 
   /** Settles the callers of entries the FSM just applied. */

@@ -17,13 +17,14 @@ import {
   NotLeaderError,
   OverloadedError,
   RaftError,
+  RestoreInProgressError,
   ShutdownError,
 } from '../errors';
 import { RaftEventEmitter, type RaftEventName, type RaftListener, type RaftState } from '../events';
 import type { LogEntry } from '../log';
 import { LogType } from '../log';
 import type { RaftMessage } from '../messages';
-import type { SnapshotMeta } from '../snapshot-store';
+import type { SnapshotMeta, SnapshotStore } from '../snapshot-store';
 import type { Transport } from '../transport';
 import { AddressBook } from './address-book';
 import { AppliedPointTracker, type AppliedPoint } from './applied-point';
@@ -34,6 +35,7 @@ import { PendingApplies } from './pending-applies';
 import { PendingReads } from './pending-reads';
 import { Snapshots } from './snapshots';
 import { startFromSnapshot, type StartState } from './start-from-snapshot';
+import { UserRestore, type UserSnapshotInfo } from './user-restore';
 import type { RaftOptions, RaftStats } from './raft-options';
 import { createWaiter, type WaitOptions, type Waiter } from './waiters';
 
@@ -55,6 +57,7 @@ export class Raft<R = unknown> {
   private readonly applier: Applier<R>;
   private readonly appliedPoint: AppliedPointTracker;
   private readonly snapshots: Snapshots<R> | undefined;
+  private readonly userRestore: UserRestore<R> | undefined;
   private readonly emitter = new RaftEventEmitter();
   private readonly addresses: AddressBook;
   private readonly pendingApplies: PendingApplies<R>;
@@ -121,12 +124,14 @@ export class Raft<R = unknown> {
           logger: this.logger,
           send: (m, written) => this.sendOne(m, written),
           scheduleFlush: () => this.scheduleFlush(),
-          restored: (point, size) => this.onRestored(point, size),
-          taken: (meta) => this.emitter.emit('snapshot-taken', { index: meta.index, term: meta.term, size: meta.size }),
+          restored: (point, size, durationMs) => this.onRestored(point, size, durationMs),
+          taken: (meta, durationMs) =>
+            this.emitter.emit('snapshot-taken', { index: meta.index, term: meta.term, size: meta.size, durationMs }),
           fatal: (what, error) => this.fatal(what, error),
         },
         snapshot?.index ?? 0,
       );
+    this.userRestore = store && this.createUserRestore(options, store);
     this.pendingApplies = new PendingApplies(this.clock, this.cfg.applyTimeoutMs);
     this.transport.setHandler((m, fromAddress) => this.onMessage(m, fromAddress));
     this.snapshots?.start();
@@ -238,9 +243,42 @@ export class Raft<R = unknown> {
     return this.snapshots.take();
   }
 
+  /**
+   * Replaces the replicated state with `source`, bytes in the FSM's own snapshot format (what an
+   * earlier snapshot's open() yielded, say a backup), on every server (hashicorp's Restore).
+   * Leader only (NotLeaderError otherwise); one at a time (RestoreInProgressError); needs a
+   * snapshot store.
+   *
+   * While it runs, proposals, membership changes and leadership transfers are refused with
+   * RestoreInProgressError (reads are served). Everything proposed before it is applied first.
+   * The bytes are stored as a new, never deferred, snapshot at an index past the whole log and
+   * `info.index` (the bytes' own index), in the current term, and installed here in place of the
+   * log; every follower, up to date or not, then installs it by InstallSnapshot, as will servers
+   * added later. Entries applied after it build on the restored state. Resolves with the stored
+   * snapshot's meta once an entry after it has committed, that is once a quorum holds the
+   * restored state, so that every later leader has it too.
+   *
+   * Rejects with RestoreFailedError: outcome 'not-applied' when nothing changed (bad size or
+   * CRC-32 given in `info`, a failing source or store, abort, leadership lost or shutdown before
+   * the snapshot was installed; a snapshot already written is removed again); outcome 'unknown'
+   * when the restore took effect here but no later entry committed (timeout, leadership lost).
+   * In that window, as in hashicorp/raft, a leader elected without the restored state makes the
+   * cluster continue from the old state, and this node's restored state conflicts with it; do not
+   * retry blindly: check which state the cluster has. Bytes the FSM cannot restore stop this node
+   * (fatal), and a restart tries them again: pass only what the FSM's snapshots produced. An FSM
+   * that records its applied index must take the index restore() gives it (FSM.restore).
+   * `options` bound each wait (the barrier before, the entry after), not the copy of the bytes.
+   */
+  restore(info: UserSnapshotInfo, source: AsyncIterable<Uint8Array>, options: WaitOptions = {}): Promise<SnapshotMeta> {
+    if (this.stopped) return Promise.reject(new ShutdownError());
+    if (!this.userRestore) return Promise.reject(new RaftError('no-snapshot-store', 'this node has no snapshot store', 'not-applied'));
+    return this.userRestore.run(info, source, options);
+  }
+
   /** Hands leadership to `target` (or the most up-to-date voter); resolves once it leads. */
   transferLeadership(target?: ServerId, options: WaitOptions = {}): Promise<void> {
     this.ensureRunning();
+    if (this.userRestore?.holdsProposals) return Promise.reject(new RestoreInProgressError('leadership transfer'));
     const refused = this.core.transferLeadership(target, this.clock.now());
     if (refused === 'not-leader') return Promise.reject(this.notLeader());
     if (refused !== undefined) return Promise.reject(new LeadershipTransferError(refused));
@@ -322,9 +360,10 @@ export class Raft<R = unknown> {
     this.transport.setHandler(() => {});
     const applierIdle = this.applier.stop();
     const snapshotsIdle = this.snapshots?.stop();
+    const restoreIdle = this.userRestore?.idle();
     this.pendingApplies.stop();
     const storageIdle = this.storage.whenIdle();
-    this.stoppedWork = Promise.all([applierIdle, snapshotsIdle, storageIdle]).then(() => undefined);
+    this.stoppedWork = Promise.all([applierIdle, snapshotsIdle, storageIdle, restoreIdle]).then(() => undefined);
     this.storage.stop();
     this.failEverything(new ShutdownError('unknown'));
     this.emitter.emit('role-changed', { role: 'shutdown', term: this.core.currentTerm() });
@@ -334,8 +373,12 @@ export class Raft<R = unknown> {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private propose(type: LogType, data: Uint8Array, options: WaitOptions): Promise<R | undefined> {
+  /** `pastRestoreHold`: the restore's own entries go through while it holds everyone else's. */
+  private propose(type: LogType, data: Uint8Array, options: WaitOptions, pastRestoreHold = false): Promise<R | undefined> {
     if (this.stopped) return Promise.reject(new ShutdownError());
+    if (!pastRestoreHold && this.userRestore?.holdsProposals) {
+      return Promise.reject(new RestoreInProgressError(type === LogType.Command ? 'apply' : 'barrier'));
+    }
     if (data.byteLength > this.cfg.maxEntryBytes) return Promise.reject(new EntryTooLargeError(data.byteLength, this.cfg.maxEntryBytes));
     if (this.pendingApplies.size >= this.cfg.maxPendingApplies) return Promise.reject(new OverloadedError(this.pendingApplies.size));
     if (options.signal?.aborted) return Promise.reject(new RaftError('aborted', 'aborted by the caller', 'not-applied'));
@@ -354,6 +397,7 @@ export class Raft<R = unknown> {
 
   private async changeMembership(change: MembershipChange, options: WaitOptions & { prevIndex?: number }): Promise<void> {
     this.ensureRunning();
+    if (this.userRestore?.holdsProposals) throw new RestoreInProgressError('membership change');
     const index = this.core.proposeMembership(change, options.prevIndex, this.clock.now());
     if (index === 'not-leader') throw this.notLeader();
     if (typeof index === 'string') throw new ConfigurationChangeError(index);
@@ -413,7 +457,13 @@ export class Raft<R = unknown> {
       this.storage.enqueue({ hardState: ready.hardState, log: ready.log, after: ready.messagesAfterPersist });
     }
     this.sendAll(ready.messages);
-    if (ready.committed.length > 0) this.applier.enqueue(ready.committed);
+    if (ready.committed.length > 0) {
+      this.applier.enqueue(ready.committed);
+      // One event per batch, and only while a caller waits here (the leader): metrics, not per entry.
+      const proposedAt = this.pendingApplies.proposedAt(ready.committed[0]!.index);
+      if (proposedAt !== undefined)
+        this.emitter.emit('committed', { index: ready.committed.at(-1)!.index, latencyMs: this.clock.now() - proposedAt });
+    }
     this.pendingReads.confirmed(ready.readStates, this.appliedIndex);
     this.pendingReads.failed(ready.readFailures, (reason) =>
       reason === 'not-leader' ? this.notLeader() : new LeadershipLostError('not-applied'),
@@ -453,13 +503,39 @@ export class Raft<R = unknown> {
   }
 
   /** The FSM was replaced by a received snapshot's state. */
-  private onRestored(point: AppliedPoint, size: number): void {
+  private onRestored(point: AppliedPoint, size: number, durationMs: number): void {
     if (this.stopped) return;
-    this.emitter.emit('snapshot-installed', { index: point.index, term: point.term, size });
+    this.emitter.emit('snapshot-installed', { index: point.index, term: point.term, size, durationMs });
     this.appliedIndex = Math.max(this.appliedIndex, point.index);
     this.core.appliedTo(this.appliedIndex);
     this.pendingReads.applied(this.appliedIndex);
     this.scheduleFlush();
+  }
+
+  private createUserRestore(options: RaftOptions<R>, store: SnapshotStore): UserRestore<R> {
+    return new UserRestore({
+      core: this.core,
+      fsm: options.fsm,
+      store,
+      applier: this.applier,
+      appliedPoint: this.appliedPoint,
+      logger: this.logger,
+      stopped: () => this.stopped,
+      notLeader: () => this.notLeader(),
+      proposeAndWait: (type, waitOptions) => this.propose(type, new Uint8Array(0), waitOptions, true).then(() => undefined),
+      installed: (index) => {
+        this.snapshots?.userRestored(index);
+        this.scheduleFlush();
+      },
+      restored: (point) => {
+        if (this.stopped) return;
+        this.appliedIndex = Math.max(this.appliedIndex, point.index);
+        this.core.appliedTo(this.appliedIndex);
+        this.pendingReads.applied(this.appliedIndex);
+        this.scheduleFlush();
+      },
+      fatal: (what, error) => this.fatal(what, error),
+    });
   }
 
   private onSoftState(next: SoftState): void {

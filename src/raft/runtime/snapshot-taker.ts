@@ -18,7 +18,7 @@ export interface SnapshotTakerHost<R> {
   lastLogIndex(): number;
   /** Drops log entries up to `index` (the core clamps to what is committed, durable and applied). */
   compact(index: number): void;
-  taken(meta: SnapshotMeta): void;
+  taken(meta: SnapshotMeta, durationMs: number): void;
 }
 
 /**
@@ -161,7 +161,7 @@ export class SnapshotTaker<R> {
     const durable = fsm.appliedIndex?.() ?? Infinity;
     const compactTo = Math.min(point.index, this.host.lastLogIndex() - cfg.trailingLogs, durable);
     if (compactTo > 0) this.host.compact(compactTo);
-    if (meta) this.host.taken(meta);
+    if (meta) this.host.taken(meta, this.host.clock.now() - started);
     logger.info('snapshot taken', {
       index: point.index,
       term: point.term,

@@ -28,9 +28,9 @@ export interface SnapshotsHost<R> {
   /** Core state changed outside a message or proposal: run the loop. */
   scheduleFlush(): void;
   /** The FSM now holds the state of a received snapshot. */
-  restored(point: AppliedPoint, size: number): void;
+  restored(point: AppliedPoint, size: number, durationMs: number): void;
   /** A snapshot was taken here. */
-  taken(meta: SnapshotMeta): void;
+  taken(meta: SnapshotMeta, durationMs: number): void;
   fatal(what: string, error: unknown): void;
 }
 
@@ -64,7 +64,7 @@ export class Snapshots<R> {
           core.compactLog(index);
           host.scheduleFlush();
         },
-        taken: (meta) => host.taken(meta),
+        taken: (meta, durationMs) => host.taken(meta, durationMs),
       },
       lastSnapshotIndex,
     );
@@ -136,6 +136,16 @@ export class Snapshots<R> {
     this.taker.applied(appliedIndex);
   }
 
+  /**
+   * The leader's log was replaced by a user restore's snapshot at `index` (Raft.restore): transfers
+   * of an older snapshot stop (the core asks anew for each follower, and the newest is sent), and
+   * the snapshot counts as the newest taken here.
+   */
+  userRestored(index: number): void {
+    this.sender.stopAll();
+    this.taker.installed(index);
+  }
+
   leadershipLost(): void {
     this.sender.stopAll();
   }
@@ -182,11 +192,12 @@ export class Snapshots<R> {
     };
     try {
       await applier.exclusive(async () => {
+        const started = this.host.clock.now();
         const opened = await store.open(storedId);
-        await fsm.restore(opened.chunks);
+        await fsm.restore(opened.chunks, { index: m.lastIndex, term: m.lastTerm });
         // Inside the task, so no later batch can report its index before this one.
         this.host.appliedPoint.reset(point);
-        this.host.restored(point, m.size);
+        this.host.restored(point, m.size, this.host.clock.now() - started);
       });
     } catch (error) {
       // The FSM may be half-replaced; a restart restores it from the stored snapshot.

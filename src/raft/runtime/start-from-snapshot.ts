@@ -53,7 +53,7 @@ export async function startFromSnapshot<R>(
     attempted = true;
     try {
       const opened = await store!.open(meta.id);
-      await fsm.restore(opened.chunks);
+      await fsm.restore(opened.chunks, { index: meta.index, term: meta.term });
       snapshot = meta;
       logger.info('restored snapshot', { id: meta.id, index: meta.index, size: meta.size });
       break;

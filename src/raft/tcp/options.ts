@@ -2,6 +2,7 @@ import { silentLogger, systemRandom, type Logger, type Random } from '../environ
 import { isUnspecifiedHost, parseHostPort, type HostPort } from './address';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { DEFAULT_MAX_FRAME_BYTES } from './frame-codec';
+import { resolveTls, type TcpTlsOptions, type TlsSettings } from './tls';
 
 export interface TcpTransportOptions {
   /** `host:port` to listen on; port 0 picks a free port (see `localAddress`). */
@@ -25,6 +26,8 @@ export interface TcpTransportOptions {
   readonly backoff?: BackoffOptions;
   /** Jitter source; seed it in tests for reproducible delays. */
   readonly random?: Random;
+  /** Mutual TLS with every peer (see tls.ts); absent: plain TCP. */
+  readonly tls?: TcpTlsOptions;
 }
 
 /** The options with defaults applied and addresses parsed. */
@@ -40,6 +43,7 @@ export interface TcpTransportSettings {
   readonly handshakeTimeoutMs: number;
   readonly backoff: BackoffOptions;
   readonly random: Random;
+  readonly tls: TlsSettings | undefined;
 }
 
 /** Applies defaults and validates; throws TypeError/RangeError on a bad option (a configuration error). */
@@ -73,6 +77,7 @@ export function resolveOptions(o: TcpTransportOptions): TcpTransportSettings {
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? 5000,
     backoff,
     random: o.random ?? systemRandom,
+    tls: o.tls === undefined ? undefined : resolveTls(o.tls),
   };
   positive('maxQueuedBytesPerPeer', settings.maxQueuedBytesPerPeer);
   positive('maxFrameBytes', settings.maxFrameBytes);

@@ -5,6 +5,7 @@ import type { Backoff } from './backoff';
 import type { FramePayload } from './frame-codec';
 import { SendQueue } from './send-queue';
 import type { TcpTransportStats } from './stats';
+import { connectTls, tlsErrorText, type TlsSettings } from './tls';
 
 /** Target size of one socket write: big enough to amortise the syscall, small enough to keep heartbeats prompt. */
 const BATCH_TARGET_BYTES = 256 * 1024;
@@ -24,6 +25,8 @@ export interface PeerConnectionOptions {
   readonly stableAfterMs: number;
   readonly stats: TcpTransportStats;
   readonly logger: Logger;
+  /** Dial with mutual TLS; absent: plain TCP. */
+  readonly tls: TlsSettings | undefined;
 }
 
 type State = 'idle' | 'connecting' | 'connected' | 'waiting' | 'closed';
@@ -49,6 +52,8 @@ export class PeerConnection {
   /** Set from the first overflow until the queue empties, so a full queue logs once, not per message. */
   private overflowing = false;
   private socketClosed: Promise<void> = Promise.resolve();
+  /** The last TLS handshake failure logged, so a peer refusing us on every redial is logged once, not per attempt. */
+  private tlsFailureLogged: string | undefined;
 
   constructor(private readonly options: PeerConnectionOptions) {
     this.queue = new SendQueue(options.maxQueuedBytes);
@@ -106,23 +111,34 @@ export class PeerConnection {
     if (this.dialledBefore) stats.reconnects++;
     this.dialledBefore = true;
     this.state = 'connecting';
-    const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
-    this.socket = socket;
     let connected = false;
+    /** TCP reached the peer (TLS only): a failure after this is the TLS handshake's. */
+    let reached = false;
+    const onReady = (): void => {
+      connected = true;
+      this.onConnect(socket);
+    };
+    const tlsSettings = this.options.tls;
+    let socket: net.Socket;
+    if (tlsSettings === undefined) {
+      socket = net.connect({ host: target.host, port: target.port, noDelay: true });
+      socket.once('connect', onReady);
+    } else {
+      socket = connectTls(target, tlsSettings, onReady);
+      socket.once('connect', () => (reached = true));
+    }
+    this.socket = socket;
     let lastError: Error | undefined;
     let resolveClosed = (): void => {};
     this.socketClosed = new Promise((resolve) => (resolveClosed = resolve));
     this.timer = setTimeout(() => socket.destroy(new Error(`dial timed out after ${dialTimeoutMs} ms`)), dialTimeoutMs);
-    socket.once('connect', () => {
-      connected = true;
-      this.onConnect(socket);
-    });
     socket.on('error', (error) => (lastError = error));
     // The peer never writes on this connection, but reading is how its close (FIN) is noticed.
     socket.resume();
     socket.once('close', () => {
       if (connected) stats.connectionsOpen--;
       resolveClosed();
+      if (reached && !connected) this.logTlsFailure(lastError);
       this.onSocketClose(socket, connected, lastError);
     });
   }
@@ -133,6 +149,7 @@ export class PeerConnection {
     this.options.stats.connectionsOpen++;
     if (this.state === 'closed') return; // close() already destroyed it; 'close' follows
     this.state = 'connected';
+    this.tlsFailureLogged = undefined;
     this.connectedAt = performance.now();
     socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
     this.options.logger.debug('tcp transport: connected', { peer: this.options.address });
@@ -167,6 +184,14 @@ export class PeerConnection {
       if (this.queue.isEmpty) this.state = 'idle';
       else this.dial();
     }, delayMs);
+  }
+
+  /** A TLS handshake with the peer failed: its certificate is not from our CA, or it refused ours. An operator must see this. */
+  private logTlsFailure(error: Error | undefined): void {
+    const reason = error === undefined ? 'closed during the TLS handshake' : tlsErrorText(error);
+    if (reason === this.tlsFailureLogged) return;
+    this.tlsFailureLogged = reason;
+    this.options.logger.warn('tcp transport: TLS handshake with peer failed', { peer: this.options.address, reason });
   }
 
   /** Defers writing to the end of the event-loop turn, so that everything sent in it shares a write. */
@@ -204,7 +229,8 @@ export class PeerConnection {
       batch.parts.forEach((part, i) => {
         // Node calls a write's callback once the bytes left for the kernel, or with an error
         // when the socket is destroyed first: either way the buffers are ours again.
-        accepted = i === last && batch.written.length > 0 ? socket.write(part, () => batch.written.forEach((done) => done())) : socket.write(part);
+        accepted =
+          i === last && batch.written.length > 0 ? socket.write(part, () => batch.written.forEach((done) => done())) : socket.write(part);
       });
       if (!accepted) {
         // Keep the rest in our queue rather than the socket's, where the priority lane and the

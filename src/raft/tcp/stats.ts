@@ -17,6 +17,9 @@ export interface TcpTransportStats {
   oversizedFrames: number;
   /** Incoming connections refused at the handshake: bad bytes, another cluster, or none in time. */
   handshakeRejected: number;
+  /** Incoming connections refused in the TLS handshake (TLS configured): no client certificate, one not
+   * signed by the cluster CA, or not TLS at all. */
+  tlsRejected: number;
   /** Exceptions thrown by the message handler (caught and logged). */
   handlerErrors: number;
   /** Dial attempts after an earlier connection or attempt to the same peer failed or closed. */
@@ -35,6 +38,7 @@ export function emptyStats(): TcpTransportStats {
     undecodable: 0,
     oversizedFrames: 0,
     handshakeRejected: 0,
+    tlsRejected: 0,
     handlerErrors: 0,
     reconnects: 0,
     connectionsOpen: 0,

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 import { encodeMessageParts } from '../codec';
 import type { ServerAddress } from '../configuration';
 import type { RaftMessage } from '../messages';
@@ -12,6 +13,7 @@ import { resolveOptions, type TcpTransportOptions, type TcpTransportSettings } f
 import { PeerConnection } from './peer-connection';
 import { ZERO_COPY_BYTES } from './send-queue';
 import { emptyStats, type TcpTransportStats } from './stats';
+import { createTlsServer, tlsErrorText } from './tls';
 
 export type MessageHandler = (message: RaftMessage, fromAddress: ServerAddress) => void;
 
@@ -38,7 +40,23 @@ export class TcpTransport implements Transport {
     this.handshakeFrame = encodeFrame(
       encodeHandshake({ clusterId: settings.clusterId, senderId: settings.localId, senderAdvertiseAddress: localAddress }),
     );
-    server.on('connection', (socket: net.Socket) => this.accept(socket));
+    if (settings.tls === undefined) {
+      server.on('connection', (socket: net.Socket) => this.accept(socket));
+    } else {
+      server.on('secureConnection', (socket: tls.TLSSocket) => {
+        // rejectUnauthorized already failed such a handshake; checked again so that no option change can let one in.
+        if (socket.authorized) this.accept(socket);
+        else this.refuseTls(socket, new Error(`client certificate refused: ${String(socket.authorizationError)}`));
+      });
+      // A chain that does not verify is closed by Node itself before this is emitted: the reason
+      // is then in authorizationError (the error says only "socket hang up"), the address is gone.
+      server.on('tlsClientError', (error: Error, socket: tls.TLSSocket) =>
+        this.refuseTls(
+          socket,
+          socket.authorizationError === null ? error : new Error(`client certificate refused: ${String(socket.authorizationError)}`),
+        ),
+      );
+    }
     // After listening succeeded, server errors (e.g. EMFILE on accept) are transient: log, keep serving.
     server.on('error', (error) => settings.logger.error('tcp transport: listener error', { address: localAddress, error: error.message }));
   }
@@ -46,7 +64,8 @@ export class TcpTransport implements Transport {
   /** Listens on `bindAddress`; rejects on bad options or when the address cannot be bound. */
   static async listen(options: TcpTransportOptions): Promise<TcpTransport> {
     const settings = resolveOptions(options);
-    const server = net.createServer({ noDelay: true });
+    const server =
+      settings.tls === undefined ? net.createServer({ noDelay: true }) : createTlsServer(settings.tls, settings.handshakeTimeoutMs);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: settings.bind.host, port: settings.bind.port }, () => {
@@ -58,7 +77,11 @@ export class TcpTransport implements Transport {
     const port = typeof bound === 'object' && bound !== null ? bound.port : settings.bind.port;
     const localAddress = settings.advertiseAddress ?? formatHostPort(settings.bind.host, port);
     const transport = new TcpTransport(server, localAddress, settings);
-    settings.logger.info('tcp transport: listening', { bind: formatHostPort(settings.bind.host, port), advertise: localAddress });
+    settings.logger.info('tcp transport: listening', {
+      bind: formatHostPort(settings.bind.host, port),
+      advertise: localAddress,
+      tls: settings.tls !== undefined,
+    });
     return transport;
   }
 
@@ -161,6 +184,7 @@ export class TcpTransport implements Transport {
         stableAfterMs: s.backoff.maxMs,
         stats: this.counters,
         logger: s.logger,
+        tls: s.tls,
       });
     }
     this.peers.set(address, peer);
@@ -184,6 +208,16 @@ export class TcpTransport implements Transport {
     });
     this.inbound.add(connection);
     void connection.closed.then(() => this.inbound.delete(connection));
+  }
+
+  /** A peer without a valid certificate (or not speaking TLS): closed, logged and counted. */
+  private refuseTls(socket: net.Socket, error: Error): void {
+    this.counters.tlsRejected++;
+    this.settings.logger.warn('tcp transport: refused incoming TLS connection', {
+      remote: socket.remoteAddress === undefined ? undefined : formatHostPort(socket.remoteAddress, socket.remotePort ?? 0),
+      reason: tlsErrorText(error),
+    });
+    socket.destroy();
   }
 
   private deliver(message: RaftMessage, fromAddress: ServerAddress): void {

@@ -1,0 +1,152 @@
+/**
+ * A promise-shaped client of one MetaServer's MetaAdmin service, and the leader lookup minfs-admin
+ * and --join start from.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { ChangeReply__Output } from '../generated/minfs/admin/ChangeReply';
+import type { Digest__Output } from '../generated/minfs/admin/Digest';
+import type { MembersReply__Output } from '../generated/minfs/admin/MembersReply';
+import type { MetaAdminClient } from '../generated/minfs/admin/MetaAdmin';
+import type { NodeStatus__Output } from '../generated/minfs/admin/NodeStatus';
+import { adminProto } from '../wire/proto';
+
+/** A failed admin call, with the server's status and message. */
+export class AdminCallError extends Error {
+  constructor(
+    readonly address: string,
+    readonly code: grpc.status,
+    readonly details: string,
+  ) {
+    super(`${address}: ${details === '' ? grpc.status[code] : details}`);
+    this.name = 'AdminCallError';
+  }
+}
+
+type Callback<T> = (error: grpc.ServiceError | null, value?: T) => void;
+
+export class AdminClient {
+  private readonly client: MetaAdminClient;
+
+  constructor(
+    readonly address: string,
+    credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+    private readonly timeoutMs = 10_000,
+  ) {
+    const Client = adminProto().minfs.admin.MetaAdmin;
+    this.client = new Client(address, credentials);
+  }
+
+  private call<T>(start: (options: grpc.CallOptions, callback: Callback<T>) => void, timeoutMs = this.timeoutMs): Promise<T> {
+    return new Promise<T>((resolve, reject) =>
+      start({ deadline: Date.now() + timeoutMs }, (error, value) => {
+        if (error !== null) reject(new AdminCallError(this.address, error.code, error.details));
+        else if (value === undefined) reject(new AdminCallError(this.address, grpc.status.INTERNAL, 'empty answer'));
+        else resolve(value);
+      }),
+    );
+  }
+
+  status(timeoutMs?: number): Promise<NodeStatus__Output> {
+    return this.call((o, cb) => this.client.Status({}, o, cb), timeoutMs);
+  }
+
+  members(): Promise<MembersReply__Output> {
+    return this.call((o, cb) => this.client.Members({}, o, cb));
+  }
+
+  addVoter(id: string, raftAddress: string, grpcAddress: string): Promise<ChangeReply__Output> {
+    return this.call((o, cb) => this.client.AddVoter({ id, raft_address: raftAddress, grpc_address: grpcAddress }, o, cb));
+  }
+
+  addNonvoter(id: string, raftAddress: string, grpcAddress: string): Promise<ChangeReply__Output> {
+    return this.call((o, cb) => this.client.AddNonvoter({ id, raft_address: raftAddress, grpc_address: grpcAddress }, o, cb));
+  }
+
+  join(id: string, raftAddress: string, grpcAddress: string): Promise<ChangeReply__Output> {
+    return this.call((o, cb) => this.client.Join({ id, raft_address: raftAddress, grpc_address: grpcAddress }, o, cb));
+  }
+
+  remove(id: string): Promise<ChangeReply__Output> {
+    return this.call((o, cb) => this.client.RemoveServer({ id }, o, cb));
+  }
+
+  transferLeadership(targetId: string): Promise<ChangeReply__Output> {
+    return this.call((o, cb) => this.client.TransferLeadership({ target_id: targetId }, o, cb));
+  }
+
+  checkpoint(): Promise<string> {
+    return this.call<{ checkpoint_id: string }>((o, cb) => this.client.Checkpoint({}, o, cb)).then((r) => r.checkpoint_id);
+  }
+
+  checkpointDigest(checkpointId: string, waitMs: number): Promise<Digest__Output> {
+    return this.call((o, cb) => this.client.CheckpointDigest({ checkpoint_id: checkpointId, timeout_ms: waitMs }, o, cb), waitMs + 5_000);
+  }
+
+  /** The leader's snapshot, chunk by chunk. */
+  async *snapshotSave(): AsyncGenerator<Buffer> {
+    const stream = this.client.SnapshotSave({});
+    try {
+      for await (const chunk of stream as AsyncIterable<{ data: Buffer }>) yield chunk.data;
+    } catch (error: unknown) {
+      const e = error as Partial<grpc.ServiceError>;
+      throw new AdminCallError(this.address, e.code ?? grpc.status.UNKNOWN, e.details ?? String(error));
+    }
+  }
+
+  snapshotRestore(source: AsyncIterable<Uint8Array>, timeoutMs: number): Promise<ChangeReply__Output> {
+    return new Promise<ChangeReply__Output>((resolve, reject) => {
+      const stream = this.client.SnapshotRestore({ deadline: Date.now() + timeoutMs }, (error, reply) => {
+        if (error !== null) reject(new AdminCallError(this.address, error.code, error.details));
+        else resolve(reply ?? { message: '' });
+      });
+      void (async () => {
+        try {
+          for await (const data of source) {
+            if (!stream.write({ data })) await new Promise<void>((r) => stream.once('drain', r));
+          }
+          stream.end();
+        } catch (error: unknown) {
+          stream.cancel();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      })();
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+/** Where the cluster stands, as far as the given addresses answer. */
+export interface ClusterView {
+  /** Status of each address that answered, by address. */
+  readonly statuses: Map<string, NodeStatus__Output>;
+  /** Addresses that did not answer, with why. */
+  readonly unreachable: Map<string, string>;
+  /** The leader's gRPC address, when one answered as leader. */
+  readonly leaderAddress: string | undefined;
+}
+
+/** Asks every address for its status at once; the leader is the one that says it leads. */
+export async function surveyCluster(
+  addresses: readonly string[],
+  clientFor: (address: string) => AdminClient,
+  timeoutMs = 3_000,
+): Promise<ClusterView> {
+  const statuses = new Map<string, NodeStatus__Output>();
+  const unreachable = new Map<string, string>();
+  await Promise.all(
+    [...new Set(addresses)].map((address) =>
+      clientFor(address)
+        .status(timeoutMs)
+        .then(
+          (s) => void statuses.set(address, s),
+          (error: unknown) =>
+            void unreachable.set(address, error instanceof AdminCallError ? error.details || grpc.status[error.code] : String(error)),
+        ),
+    ),
+  );
+  const leaderAddress = [...statuses].find(([, s]) => s.state === 'leader')?.[0];
+  return { statuses, unreachable, leaderAddress };
+}

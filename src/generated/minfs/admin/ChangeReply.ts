@@ -1,0 +1,10 @@
+// Original file: proto/admin.proto
+
+
+export interface ChangeReply {
+  'message'?: (string);
+}
+
+export interface ChangeReply__Output {
+  'message': (string);
+}

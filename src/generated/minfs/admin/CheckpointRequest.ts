@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface CheckpointRequest {
+}
+
+export interface CheckpointRequest__Output {
+}
