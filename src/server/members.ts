@@ -37,7 +37,13 @@ export class ReplicatedMemberDirectory implements MemberDirectory {
   ) {}
 
   grpcAddressOf(id: string): string | undefined {
-    return this.announced.member(id)?.grpcAddress ?? this.fallback.grpcAddressOf(id);
+    let announced: string | undefined;
+    try {
+      announced = this.announced.member(id)?.grpcAddress;
+    } catch {
+      // The namespace is being swapped for a snapshot: routing must not fail for it; config.yaml's answer will do.
+    }
+    return announced ?? this.fallback.grpcAddressOf(id);
   }
 }
 
