@@ -19,6 +19,7 @@ import { DataServerTracker, type DataServerReport } from './dataserver-tracker';
 import type { PlacementCandidate } from './placement';
 import { mergeWithHeld, reconcileHeartbeat } from './report-reconciler';
 import { planRepairs } from './repair-planner';
+import { NO_PASS_YET, ReplicationTally, type ReplicationCount } from './replication-tally';
 import { UpkeepBatch } from './upkeep-batch';
 import type { UpkeepSettings } from './upkeep-settings';
 
@@ -42,6 +43,8 @@ export interface UpkeepStatus {
   readonly suspects: number;
   readonly lostBlocks: number;
   readonly proposals: number;
+  /** Under-replicated blocks as the last complete full check counted them (replication-tally.ts). */
+  readonly lastFullCheck: ReplicationCount;
 }
 
 export class BlockUpkeep {
@@ -64,6 +67,9 @@ export class BlockUpkeep {
   private proposals = 0;
   private lastFullCheck = 0;
   private fullCheckQueue: string[] = [];
+  /** The counts of the full check under way; published to lastFullCheckCount when it completes. */
+  private fullCheckTally: ReplicationTally | undefined;
+  private lastFullCheckCount = NO_PASS_YET;
   private safeModeOver = false;
   private safeModeCheckedAt = Number.NEGATIVE_INFINITY;
   private readonly listeners = new Set<() => void>();
@@ -112,7 +118,14 @@ export class BlockUpkeep {
   }
 
   status(): UpkeepStatus {
-    return { ready: this.ready, safeMode: this.safeMode(), suspects: this.suspects.size, lostBlocks: this.lost.size, proposals: this.proposals };
+    return {
+      ready: this.ready,
+      safeMode: this.safeMode(),
+      suspects: this.suspects.size,
+      lostBlocks: this.lost.size,
+      proposals: this.proposals,
+      lastFullCheck: this.lastFullCheckCount,
+    };
   }
 
   /**
@@ -243,7 +256,9 @@ export class BlockUpkeep {
    * The FSCK, a few servers per tick (at most checksPerTick block-map entries read), so that
    * 1,000 servers of 10,000 blocks each never block the event loop for seconds in one go: every
    * live server's latest report against the block map, and whatever the map still places on dead
-   * servers (a repair finished, its dead holder not yet dropped).
+   * servers (a repair finished, its dead holder not yet dropped). On the way it counts the
+   * under-replicated blocks (only dead servers' blocks can be: replication-tally.ts), published
+   * once the last slice is done, so a scrape reads the last whole pass, never a part of one.
    */
   private fullCheckSlice(registry: Map<string, string>, now: number): void {
     if (this.fullCheckQueue.length === 0) {
@@ -252,6 +267,7 @@ export class BlockUpkeep {
       this.fullCheckQueue = [...registry.keys()];
     }
     const { reader } = this.deps;
+    const tally = (this.fullCheckTally ??= new ReplicationTally(reader, this.tracker));
     let budget = this.deps.settings.checksPerTick;
     while (budget > 0 && this.fullCheckQueue.length > 0) {
       const id = this.fullCheckQueue.pop()!;
@@ -260,12 +276,18 @@ export class BlockUpkeep {
       if (liveness === 'dead') {
         for (const blockId of reader.blocksHeldBy(id)) {
           this.suspects.add(blockId);
+          tally.deadHolderBlock(blockId);
           budget--;
         }
+        tally.deadServerDone(id);
       } else if (liveness === 'live' && latest !== undefined) {
         budget -= latest.blocks.length;
         mergeWithHeld(reader.blocksHeldBy(id), latest.blocks, (blockId) => this.suspects.add(blockId), () => {});
       }
+    }
+    if (this.fullCheckQueue.length === 0) {
+      this.lastFullCheckCount = tally.result(this.deps.wallClockMs());
+      this.fullCheckTally = undefined;
     }
   }
 
@@ -302,6 +324,9 @@ export class BlockUpkeep {
     this.placedSinceHeartbeat = new Map();
     this.lastFullCheck = this.deps.clock.now();
     this.fullCheckQueue = [];
+    // Counts of another leadership's pass are no one's now: 0 until this one finishes a pass.
+    this.fullCheckTally = undefined;
+    this.lastFullCheckCount = NO_PASS_YET;
     this.safeModeOver = false;
     this.safeModeCheckedAt = Number.NEGATIVE_INFINITY;
     if (!leader) return;

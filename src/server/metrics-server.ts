@@ -90,9 +90,29 @@ export function metaMetrics(node: MetaNode): Registry {
     g.set(node.reader.upkeepCounts().gcBlocks),
   );
   gauge('minfs_block_repairs_in_flight', 'Block copies under way (replicated state).', (g) => g.set(node.reader.upkeepCounts().repairs));
-  gauge('minfs_blocks_lost', 'Leader only: blocks with no good replica found.', (g) => g.set(node.upkeep.status().lostBlocks));
-  // The upkeep keeps no count of under-replicated blocks (it would take a scan of every block map
-  // against every report); its queue of blocks to judge is the nearest thing it knows for free.
+  // The repair planner's finds, kept for this leadership: not cleared when a replica comes back
+  // or the file goes (minfs_blocks_without_live_replica is the exact count of the last pass).
+  gauge('minfs_blocks_lost', 'Leader only: blocks found with no good replica since this node became leader.', (g) =>
+    g.set(node.upkeep.status().lostBlocks),
+  );
+  // Counted by the upkeep's periodic full check as it goes (replication-tally.ts): a scrape reads
+  // the last complete pass and never scans the block map itself (10 million blocks).
+  gauge(
+    'minfs_blocks_under_replicated',
+    'Leader only: blocks with fewer live (not dead) holders than their replication factor, copies in flight not counted, as of the last full block check.',
+    (g) => g.set(node.upkeep.status().lastFullCheck.underReplicated),
+  );
+  gauge(
+    'minfs_blocks_without_live_replica',
+    'Leader only: blocks with no live (not dead) holder at all, as of the last full block check.',
+    (g) => g.set(node.upkeep.status().lastFullCheck.withoutLiveReplica),
+  );
+  gauge(
+    'minfs_block_check_last_pass_timestamp_seconds',
+    'Leader only: Unix time the last full block check finished (0: none yet in this leadership, the counts above mean nothing yet).',
+    (g) => g.set(node.upkeep.status().lastFullCheck.finishedAtWallMs / 1000),
+  );
+  // The queue of blocks the upkeep will judge: what it is about to work on, not a count of damage.
   gauge(
     'minfs_blocks_suspect',
     'Leader only: blocks queued to be checked for under-replication (a holder died or lost them, a copy failed, no copy slot yet).',

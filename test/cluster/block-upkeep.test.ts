@@ -2,108 +2,13 @@
  * The leader's DataServer upkeep on a manual clock: registration, a dead server's blocks copied
  * and confirmed, the dead holder dropped, orphans deleted and confirmed, commands re-sent only
  * after resendAfterMs, safe mode after a new leadership, and abandoned writes. One MetaServer
- * (a lone Raft leader on LMDB); heartbeats are handed to BlockUpkeep directly.
+ * (a lone Raft leader on LMDB); heartbeats are handed to BlockUpkeep directly (upkeep-fixture.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { silentLogger } from '../../src/raft';
-import { ManualClock } from '../../src/raft/inmem';
-import { BlockUpkeep } from '../../src/cluster/block-upkeep';
-import { sortedBlockIds, type DataServerReport } from '../../src/cluster/dataserver-tracker';
-import { DEFAULT_UPKEEP, type UpkeepSettings } from '../../src/cluster/upkeep-settings';
-import { encodeCommand, type MetaCommand } from '../../src/meta/commands';
-import type { Command } from '../../src/generated/dfs_project/Command';
-import { loneMetaNode, type LoneMetaNode } from '../support/meta-cluster/lone-meta-node';
-
-const MiB = 1024 * 1024;
-const SETTINGS: UpkeepSettings = {
-  ...DEFAULT_UPKEEP,
-  staleAfterMs: 1_000,
-  deadAfterMs: 3_000,
-  safeModeGraceMs: 2_000,
-  resendAfterMs: 500,
-  reportGraceMs: 0,
-  abandonAfterMs: 10_000,
-};
-
-interface Fixture {
-  readonly lone: LoneMetaNode;
-  readonly clock: ManualClock;
-  upkeep: BlockUpkeep;
-  wall: number;
-}
-
-/** A BlockUpkeep on the lone node's Raft and namespace, on `clock` (a new leader's, when made again). */
-function upkeepOn(lone: LoneMetaNode, clock: ManualClock, wallMs: () => number, settings = SETTINGS): BlockUpkeep {
-  return new BlockUpkeep({
-    raft: lone.node.raft,
-    reader: lone.node.reader,
-    settled: () => lone.node.fsm.settled(),
-    clock,
-    wallClockMs: wallMs,
-    logger: silentLogger,
-    settings,
-  });
-}
-
-async function withUpkeep(body: (f: Fixture) => Promise<void>, settings = SETTINGS): Promise<void> {
-  const lone = await loneMetaNode();
-  const clock = new ManualClock(0);
-  const fixture: Fixture = { lone, clock, wall: 1_800_000_000_000, upkeep: undefined as unknown as BlockUpkeep };
-  fixture.upkeep = upkeepOn(lone, clock, () => fixture.wall, settings);
-  try {
-    while (!fixture.upkeep.status().ready) await nextTurn(); // its own barrier after taking the leadership
-    await body(fixture);
-  } finally {
-    await fixture.upkeep.stop();
-    await lone.close();
-  }
-}
-
-const report = (n: number, blocks: number[] = [], freeGiB = 100): DataServerReport => ({
-  id: `ds-${n}`,
-  address: `127.0.0.1:${8000 + n}`,
-  blockCount: blocks.length,
-  freeBytes: freeGiB * 1024 ** 3,
-  capacityBytes: 1024 ** 4,
-  blocks: sortedBlockIds(blocks),
-});
-
-async function beat(f: Fixture, r: DataServerReport): Promise<Command[]> {
-  const { commands, registered } = f.upkeep.heartbeat(r);
-  if (registered !== undefined) await registered;
-  await f.upkeep.idle();
-  return commands;
-}
-
-async function tick(f: Fixture): Promise<void> {
-  f.upkeep.tick();
-  await f.upkeep.idle();
-}
-
-async function propose(f: Fixture, command: MetaCommand): Promise<void> {
-  const result = await f.lone.node.raft.apply(encodeCommand(command));
-  assert.ok(result.ok, JSON.stringify(result));
-  await f.lone.node.fsm.settled();
-}
-
-/** A finalized one-block file on ds-1..ds-3, written `agoMs` before the wall clock; returns its block id. */
-async function oneBlockFile(f: Fixture, path: string, agoMs = 60_000): Promise<number> {
-  await propose(f, {
-    op: 'allocate',
-    path,
-    size: MiB,
-    placements: [['ds-1', 'ds-2', 'ds-3']],
-    create: true,
-    replication: 3,
-    at: f.wall - agoMs,
-  });
-  const found = f.lone.node.reader.stat(path);
-  assert.ok(!('kind' in found));
-  await propose(f, { op: 'finalize', path, inode: found.inode, size: MiB, md5: '', at: f.wall - agoMs });
-  return f.lone.node.reader.blocks(found)[0]!.blockId;
-}
+import type { UpkeepSettings } from '../../src/cluster/upkeep-settings';
+import { MiB, SETTINGS, beat, oneBlockFile, propose, report, tick, upkeepOn, withUpkeep } from '../support/meta-cluster/upkeep-fixture';
 
 test('a dead server: the block is copied to the emptiest live server, confirmed by its report, and the dead holder dropped', async () => {
   await withUpkeep(async (f) => {
