@@ -95,6 +95,9 @@ cat > "$PUBLISH/bin/start.sh" <<'EOF'
 #   MINFS_DATASERVER_PORTS="8001 8002 8003 8004"  one DataServer per port: dataServer-1, -2, ...
 #   MINFS_ETCD_PORT=2379 MINFS_ETCD_PEER_PORT=2380
 #   MINFS_ETCD=off                                no etcd, even if it is installed
+# With config.yaml's tls.grpc on, name the files the client and the DataServers dial it with:
+#   MINFS_CA=FILE [MINFS_CERT=FILE MINFS_KEY=FILE] the CA of the MetaServers' certificates, and a client
+#                                                 certificate of that CA when require_client_cert is set
 set -euo pipefail
 PUBLISH=$(cd "$(dirname "$0")/.." && pwd)
 META="$PUBLISH/metaServer"
@@ -107,6 +110,11 @@ ETCD_PEER_PORT=${MINFS_ETCD_PEER_PORT:-2380}
 META_ADDRS=$(for port in $META_PORTS; do printf '127.0.0.1:%s,' "$port"; done)
 META_ADDRS=${META_ADDRS%,}
 mkdir -p "$META/pid" "$META/logs" "$META/data" "$DS/pid" "$DS/logs" "$DS/data"
+# The minfs calls below read MINFS_CA/MINFS_CERT/MINFS_KEY themselves; the DataServers take flags.
+DS_TLS=()
+if [ -n "${MINFS_CA:-}" ]; then DS_TLS+=(--meta-ca "$MINFS_CA"); fi
+if [ -n "${MINFS_CERT:-}" ]; then DS_TLS+=(--meta-cert "$MINFS_CERT"); fi
+if [ -n "${MINFS_KEY:-}" ]; then DS_TLS+=(--meta-key "$MINFS_KEY"); fi
 
 # Running, and not a zombie: where nothing reaps orphans a stopped process stays one, and kill -0
 # alone would call it alive.
@@ -164,7 +172,7 @@ for port in $DS_PORTS; do
   pid="$DS/pid/dataServer-$n.pid"
   if running "$pid"; then echo "dataServer-$n already running"; continue; fi
   nohup node "$LIB/dataserver-main.js" --id "dataServer-$n" --listen "127.0.0.1:$port" --data "$DS/data/dataServer-$n" \
-    --meta "$META_ADDRS" >>"$DS/logs/dataServer-$n.log" 2>&1 &
+    --meta "$META_ADDRS" ${DS_TLS[@]+"${DS_TLS[@]}"} >>"$DS/logs/dataServer-$n.log" 2>&1 &
   echo $! >"$pid"
 done
 n=0

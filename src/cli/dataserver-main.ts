@@ -4,9 +4,15 @@
  * --data, heartbeats to the MetaServer leader found through --meta. Prints one JSON line
  * {"event":"listening","id":...,"address":...} on stdout once it accepts calls (scripts and tests
  * parse it); SIGTERM or SIGINT stops heartbeats, drains the gRPC server and exits 0.
+ *
+ * With --meta-ca (and --meta-cert/--meta-key for MetaServers that require client certificates)
+ * heartbeats and leader lookups go over TLS, for a cluster with config.yaml's tls.grpc on. Like
+ * every other setting these are flags only, which build.sh's start.sh passes. The DataServer's own
+ * port (block transfers with clients and other DataServers) stays plaintext.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { DataServer } from '../dataserver';
+import { loadTlsFiles, TlsFilesError, type TlsFiles } from './tls-files';
 import { createLogger } from './winston-logger';
 
 interface Flags {
@@ -19,6 +25,9 @@ interface Flags {
   capacityBytes?: number;
   maxCopies: number;
   logLevel: string;
+  metaCa?: string;
+  metaCert?: string;
+  metaKey?: string;
 }
 
 function positiveInteger(flag: string): (value: string) => number {
@@ -27,6 +36,14 @@ function positiveInteger(flag: string): (value: string) => number {
     if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer, got ${value}`);
     return n;
   };
+}
+
+function metaTlsFiles(flags: Flags): TlsFiles {
+  const files: TlsFiles = {};
+  if (flags.metaCa !== undefined) files.ca = { path: flags.metaCa, from: '--meta-ca' };
+  if (flags.metaCert !== undefined) files.cert = { path: flags.metaCert, from: '--meta-cert' };
+  if (flags.metaKey !== undefined) files.key = { path: flags.metaKey, from: '--meta-key' };
+  return files;
 }
 
 async function main(): Promise<void> {
@@ -42,8 +59,12 @@ async function main(): Promise<void> {
     .option('--capacity-bytes <bytes>', 'report this total capacity instead of the filesystem size', positiveInteger('--capacity-bytes'))
     .option('--max-copies <n>', 'block copies running at once', positiveInteger('--max-copies'), 4)
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
+    .option('--meta-ca <file>', 'TLS to the MetaServers (their tls.grpc on): PEM CA their certificates chain to')
+    .option('--meta-cert <file>', 'PEM client certificate for MetaServers with tls.grpc.require_client_cert')
+    .option('--meta-key <file>', 'PEM private key of --meta-cert')
     .parse()
     .opts<Flags>();
+  const metaTls = loadTlsFiles(metaTlsFiles(flags));
 
   const logger = createLogger(flags.logLevel);
   const server = new DataServer({
@@ -58,6 +79,7 @@ async function main(): Promise<void> {
     heartbeatIntervalMs: flags.heartbeatMs,
     capacityBytes: flags.capacityBytes,
     maxConcurrentCopies: flags.maxCopies,
+    metaTls,
     logger,
   });
 
@@ -87,6 +109,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`minfs-dataserver: ${error instanceof Error ? error.message : String(error)}\n`);
+  // Every problem with the TLS files on a line of its own, as the MetaServer reports its config.
+  const lines = error instanceof TlsFilesError ? error.problems : [error instanceof Error ? error.message : String(error)];
+  for (const line of lines) process.stderr.write(`minfs-dataserver: ${line}\n`);
   process.exit(1);
 });

@@ -14,6 +14,8 @@
  *   recover                              offline: force a new configuration on a stopped node
  *
  * Servers come from --servers, else config.yaml's raft.peers (--config), else the local cluster.
+ * TLS to them comes from --ca/--cert/--key (MINFS_CA/MINFS_CERT/MINFS_KEY), else from config.yaml's
+ * tls.grpc when the servers come from it.
  * Exit codes: 0 done (check: every replica agrees), 1 failed (check: replicas differ),
  * 2 a usage error, 3 check could not reach or hear from every replica.
  */
@@ -23,10 +25,12 @@ import type { Writable } from 'node:stream';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import { Command, CommanderError } from 'commander';
 import { grpcPeerCredentials } from '../server/grpc-tls';
+import { metaChannelCredentials, type MetaTlsOptions } from '../wire/meta-tls';
 import { AdminCallError, AdminClient, surveyCluster, type ClusterView } from './admin-client';
 import { loadMetaServerConfig } from './meta-server-config';
 import { parseMetaAddresses, DEFAULT_META } from './minfs';
 import { runRecover } from './minfs-admin-recover';
+import { CLIENT_TLS_NAMES, loadTlsFiles, tlsFilesFromFlagsOrEnv, TlsFilesError } from './tls-files';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -43,6 +47,9 @@ interface GlobalOptions {
   config: string;
   json?: boolean;
   timeout: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 class UsageError extends Error {}
@@ -58,7 +65,10 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
   const clients = new Map<string, AdminClient>();
   const say = (text: string): void => void io.stdout.write(`${text}\n`);
   let timeoutMs = 10_000;
-  /** config.yaml's tls.grpc, when the servers come from it: the tool then speaks TLS as the nodes do. */
+  /**
+   * --ca/--cert/--key (or MINFS_CA/MINFS_CERT/MINFS_KEY) when given, else config.yaml's tls.grpc
+   * when the servers come from it (the tool then speaks TLS as the nodes do), else plaintext.
+   */
   let credentials: ChannelCredentials | undefined;
   const clientFor = (address: string): AdminClient => {
     let c = clients.get(address);
@@ -68,12 +78,14 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
 
   /** The seed addresses: --servers, MINFS_META, config.yaml's peers, or the local cluster's. */
   const seeds = (options: GlobalOptions): string[] => {
+    const tls = flaggedTls(options, env);
+    if (tls !== undefined) credentials = metaChannelCredentials(tls);
     const given = options.servers ?? env.MINFS_META;
     if (given !== undefined) return parseMetaAddresses(given);
     if (existsSync(options.config)) {
       const config = loadMetaServerConfig(options.config);
       if (Array.isArray(config)) throw new UsageError(`${options.config}: ${config.join('; ')}`);
-      credentials = grpcPeerCredentials(config.tls.grpc);
+      credentials ??= grpcPeerCredentials(config.tls.grpc);
       return config.peers.map((p) => p.grpcAddr);
     }
     return parseMetaAddresses(DEFAULT_META);
@@ -125,6 +137,9 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
     .option('--config <file>', 'config.yaml whose raft.peers give the servers', 'config.yaml')
     .option('--json', 'print results as JSON')
     .option('--timeout <seconds>', 'timeout of each change', '10')
+    .option('--ca <file>', "TLS to the MetaServers: PEM CA their certificates chain to (env MINFS_CA; default: config.yaml's tls.grpc)")
+    .option('--cert <file>', 'PEM client certificate, when the MetaServers require one (env MINFS_CERT)')
+    .option('--key <file>', 'PEM private key of --cert (env MINFS_KEY)')
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t) });
@@ -299,6 +314,16 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
     return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
   } finally {
     for (const c of clients.values()) c.close();
+  }
+}
+
+/** TLS from --ca/--cert/--key or MINFS_CA/MINFS_CERT/MINFS_KEY; undefined when none is given. */
+function flaggedTls(options: GlobalOptions, env: Readonly<Record<string, string | undefined>>): MetaTlsOptions | undefined {
+  try {
+    return loadTlsFiles(tlsFilesFromFlagsOrEnv(options, env, CLIENT_TLS_NAMES));
+  } catch (error) {
+    if (error instanceof TlsFilesError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

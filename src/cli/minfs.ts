@@ -9,9 +9,10 @@ import { statSync } from 'node:fs';
 import { basename, join, posix, sep } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
-import { MinfsClient, MinfsError, type FileStat } from '../client';
+import { MinfsClient, MinfsError, type FileStat, type MetaTlsOptions } from '../client';
 import { clusterText, entryName, getSummary, longEntry, putSummary, replicationText, statText } from './minfs-format';
 import { withProgress } from './minfs-progress';
+import { CLIENT_TLS_NAMES, loadTlsFiles, tlsFilesFromFlagsOrEnv, TlsFilesError } from './tls-files';
 
 /** What `npm start` runs: three MetaServers on loopback. */
 export const DEFAULT_META = '127.0.0.1:9090,127.0.0.1:9091,127.0.0.1:9092';
@@ -34,6 +35,9 @@ class UsageError extends Error {}
 interface GlobalOptions {
   meta?: string;
   wait: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 /** "a:1,b:2" -> ["a:1", "b:2"]; every entry must be host:port. */
@@ -48,6 +52,19 @@ export function parseMetaAddresses(value: string): string[] {
       throw new UsageError(`invalid MetaServer address '${address}' (expected host:port)`);
   }
   return addresses;
+}
+
+/** --ca/--cert/--key (or MINFS_CA/MINFS_CERT/MINFS_KEY): TLS to the MetaServers when any is given. */
+function clientTls(
+  flags: { ca?: string; cert?: string; key?: string },
+  env: Readonly<Record<string, string | undefined>>,
+): MetaTlsOptions | undefined {
+  try {
+    return loadTlsFiles(tlsFilesFromFlagsOrEnv(flags, env, CLIENT_TLS_NAMES));
+  } catch (error) {
+    if (error instanceof TlsFilesError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function parseWait(value: string): number {
@@ -67,7 +84,8 @@ export async function runMinfs(argv: readonly string[], env: Readonly<Record<str
   const connect = (command: Command): MinfsClient => {
     const options = command.optsWithGlobals<GlobalOptions>();
     const metaAddresses = parseMetaAddresses(options.meta ?? env.MINFS_META ?? DEFAULT_META);
-    client = new MinfsClient({ metaAddresses, retryForMs: parseWait(options.wait) });
+    const tls = clientTls(options, env);
+    client = new MinfsClient({ metaAddresses, retryForMs: parseWait(options.wait), tls });
     return client;
   };
 
@@ -75,6 +93,9 @@ export async function runMinfs(argv: readonly string[], env: Readonly<Record<str
     .description('Command-line client of the minfs distributed file system.')
     .option('--meta <addresses>', `MetaServer addresses, comma-separated; any of them will do (env MINFS_META, default ${DEFAULT_META})`)
     .option('--wait <seconds>', 'how long to keep retrying while no MetaServer leader answers', '10')
+    .option('--ca <file>', 'TLS to the MetaServers (config.yaml tls.grpc on): PEM CA their certificates chain to (env MINFS_CA)')
+    .option('--cert <file>', 'PEM client certificate, when the MetaServers require one (env MINFS_CERT)')
+    .option('--key <file>', 'PEM private key of --cert (env MINFS_KEY); block transfers to DataServers stay plaintext')
     .showSuggestionAfterError()
     .exitOverride()
     .configureOutput({

@@ -8,11 +8,12 @@
  * attempt whose answer was lost is never applied twice.
  */
 import { randomUUID } from 'node:crypto';
-import { status } from '@grpc/grpc-js';
+import { status, type ChannelCredentials } from '@grpc/grpc-js';
 import type { MetaServerServiceClient } from '../generated/dfs_project/MetaServerService';
 import { MinfsError, isRetryable, needsRediscovery, toMinfsError } from './errors';
 import { callMeta, newMetaStub, type MetaMethod, type MetaRequest, type MetaResponse, type MutatingMethod } from './meta-rpc';
 import { DEFAULT_RETRY, pauseBeforeRetry, type RetryOptions } from './retry-policy';
+import { metaChannelCredentials, tlsFailureHint, type MetaTlsOptions } from '../wire/meta-tls';
 
 export interface MetaConnectionOptions extends Partial<RetryOptions> {
   /** Deadline of one attempt of one call (ms). */
@@ -21,6 +22,12 @@ export interface MetaConnectionOptions extends Partial<RetryOptions> {
   readonly discoveryTimeoutMs?: number;
   /** Told about every failed attempt that will be retried (for logs and tests). */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * TLS to the MetaServers, for a cluster with config.yaml's tls.grpc on: `ca` verifies them,
+   * `cert` and `key` are for tls.grpc.require_client_cert. Absent: plaintext. Block transfers to
+   * and from DataServers stay plaintext either way (their port has no TLS).
+   */
+  readonly tls?: MetaTlsOptions | undefined;
 }
 
 export interface RetryEvent {
@@ -32,6 +39,8 @@ export interface RetryEvent {
 
 const DEFAULT_CALL_TIMEOUT_MS = 8_000;
 const DEFAULT_DISCOVERY_TIMEOUT_MS = 2_000;
+/** The minfs CLI's flags (minfs-admin's too), which the hints name: the CLI is how most meet this. */
+const TLS_FLAGS = { ca: '--ca', cert: '--cert', key: '--key' };
 
 export class MetaConnection {
   private readonly stubs = new Map<string, MetaServerServiceClient>();
@@ -43,6 +52,8 @@ export class MetaConnection {
   private readonly callTimeoutMs: number;
   private readonly discoveryTimeoutMs: number;
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  private readonly tls: MetaTlsOptions | undefined;
+  private readonly credentials: ChannelCredentials;
 
   constructor(addresses: readonly string[], options: MetaConnectionOptions = {}) {
     if (addresses.length === 0) throw new MinfsError(status.INVALID_ARGUMENT, 'no MetaServer address given');
@@ -51,6 +62,8 @@ export class MetaConnection {
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.discoveryTimeoutMs = options.discoveryTimeoutMs ?? DEFAULT_DISCOVERY_TIMEOUT_MS;
     this.onRetry = options.onRetry;
+    this.tls = options.tls;
+    this.credentials = metaChannelCredentials(options.tls);
   }
 
   /** The leader's address as last discovered (undefined before the first call or after a failure). */
@@ -124,14 +137,16 @@ export class MetaConnection {
       this.leader = await Promise.any(asks);
       return this.leader;
     } catch {
-      throw new MinfsError(status.UNAVAILABLE, `no MetaServer leader found (${failures.join('; ')})`);
+      // A TLS mismatch shows as UNAVAILABLE with a terse reason: say what it likely means.
+      const hint = tlsFailureHint(failures, this.tls, TLS_FLAGS);
+      throw new MinfsError(status.UNAVAILABLE, `no MetaServer leader found (${failures.join('; ')})${hint === '' ? '' : `; ${hint}`}`);
     }
   }
 
   private stub(address: string): MetaServerServiceClient {
     let stub = this.stubs.get(address);
     if (stub === undefined) {
-      stub = newMetaStub(address);
+      stub = newMetaStub(address, this.credentials);
       this.stubs.set(address, stub);
     }
     return stub;

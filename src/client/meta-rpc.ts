@@ -29,8 +29,12 @@ export type MetaResponse<K extends MetaMethod> =
 /** The calls that change the namespace: they carry a request_id so that a retry is applied at most once. */
 export type MutatingMethod = 'CreateNode' | 'DeleteNode' | 'GetBlockLocations' | 'FinalizeWrite' | 'Rename';
 
-export function newMetaStub(address: string): MetaServerServiceClient {
-  return new (metaProto().dfs_project.MetaServerService)(address, grpc.credentials.createInsecure());
+/** A stub for one MetaServer; `credentials` are TLS when the cluster serves gRPC over TLS (meta-tls.ts). */
+export function newMetaStub(
+  address: string,
+  credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
+): MetaServerServiceClient {
+  return new (metaProto().dfs_project.MetaServerService)(address, credentials);
 }
 
 /** Sends one call with a deadline; a failure rejects with a MinfsError carrying the gRPC code. */

@@ -3,6 +3,7 @@
  * would pay a TCP and HTTP/2 handshake for every 4 MiB block forwarded or copied.
  */
 import * as grpc from '@grpc/grpc-js';
+import { metaChannelCredentials, type MetaTlsOptions } from '../wire/meta-tls';
 import { dataProto, metaProto } from '../wire/proto';
 import type { DataServerServiceClient } from '../generated/dfs_project/DataServerService';
 import type { MetaServerServiceClient } from '../generated/dfs_project/MetaServerService';
@@ -40,11 +41,14 @@ export function dataServerClients(): ClientPool<DataServerServiceClient> {
   return new ClientPool((address) => new DataServerService(address, grpc.credentials.createInsecure(), options));
 }
 
-export function metaServerClients(): ClientPool<MetaServerServiceClient> {
+/** Clients of the MetaServers: over TLS when `tls` is given (config.yaml's tls.grpc on). */
+export function metaServerClients(tls?: MetaTlsOptions): ClientPool<MetaServerServiceClient> {
   const MetaServerService = metaProto().dfs_project.MetaServerService;
   const options: grpc.ChannelOptions = {
     'grpc.max_receive_message_length': META_MESSAGE_BYTES,
     'grpc.max_send_message_length': META_MESSAGE_BYTES,
   };
-  return new ClientPool((address) => new MetaServerService(address, grpc.credentials.createInsecure(), options));
+  // One credentials object for every channel: the CA and key are parsed once.
+  const credentials = metaChannelCredentials(tls);
+  return new ClientPool((address) => new MetaServerService(address, credentials, options));
 }

@@ -22,6 +22,7 @@ import { HeartbeatLoop } from './heartbeat-loop';
 import { LeaderFinder } from './leader-finder';
 import { DATA_MESSAGE_BYTES } from './limits';
 import { silentLogger, type DataServerLogger } from './logger';
+import type { MetaTlsOptions } from '../wire/meta-tls';
 
 export interface DataServerOptions {
   /** The DataServer's id in heartbeats (`dataServer_id`), stable across restarts. */
@@ -41,6 +42,12 @@ export interface DataServerOptions {
   readonly addressAliases?: readonly string[];
   /** MetaServer gRPC addresses for leader discovery. Empty: no heartbeats (a DataServer on its own). */
   readonly metaServers: readonly string[];
+  /**
+   * TLS to the MetaServers (config.yaml's tls.grpc on): `ca` verifies them, `cert` and `key` are
+   * this DataServer's certificate for tls.grpc.require_client_cert. Absent: plaintext. The
+   * DataServer's own port (block transfers) stays plaintext either way.
+   */
+  readonly metaTls?: MetaTlsOptions;
   /** Default 5000 (the original's period). */
   readonly heartbeatIntervalMs?: number;
   /** Deadline of a Heartbeat or GetLeader call. Default 5000. */
@@ -99,7 +106,7 @@ export class DataServer {
     this.logger = options.logger ?? silentLogger;
     this.store = new BlockStore(options.dataDir, this.logger);
     this.dataClients = dataServerClients();
-    this.metaClients = metaServerClients();
+    this.metaClients = metaServerClients(options.metaTls);
     this.events.on('heartbeat', (event) => (this.lastHeartbeat = event));
   }
 
@@ -209,7 +216,7 @@ export class DataServer {
       advertisedAddress: address,
       store: this.store,
       capacity: () => measureCapacity(this.options.dataDir, this.store.bytesUsed, this.options.capacityBytes),
-      finder: new LeaderFinder(this.options.metaServers, this.metaClients, rpcTimeoutMs, this.logger),
+      finder: new LeaderFinder(this.options.metaServers, this.metaClients, rpcTimeoutMs, this.logger, this.options.metaTls),
       metaClients: this.metaClients,
       intervalMs: this.options.heartbeatIntervalMs ?? 5_000,
       rpcTimeoutMs,

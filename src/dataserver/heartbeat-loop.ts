@@ -46,6 +46,8 @@ export class HeartbeatLoop {
   private running: Promise<void> | undefined;
   private leader: string | undefined;
   private announcedLeader: string | undefined;
+  /** The leader that last accepted a heartbeat: its first acceptance is logged, not every one. */
+  private acceptedBy: string | undefined;
   private sequence = 0;
   private consecutiveFailures = 0;
 
@@ -75,7 +77,7 @@ export class HeartbeatLoop {
         this.leader ??= await this.discover(signal);
         if (this.leader === undefined) {
           if (signal.aborted) break;
-          this.failure(undefined, new Error('no MetaServer named a leader'));
+          this.failure(undefined, new Error(`no MetaServer named a leader (${this.deps.finder.whyNoLeader()})`));
           await this.sleep(backoffDelay(this.consecutiveFailures, this.deps.backoff, this.deps.random));
           continue;
         }
@@ -114,6 +116,12 @@ export class HeartbeatLoop {
     const response = await this.send(leader, request, signal);
     this.consecutiveFailures = 0;
     this.sequence++;
+    // Proof that the connection works end to end (TLS included) and that the leader now places
+    // blocks here (it registers a DataServer before answering its first heartbeat).
+    if (leader !== this.acceptedBy) {
+      this.acceptedBy = leader;
+      this.deps.logger.info('heartbeats accepted by MetaServer leader', { leader });
+    }
     const commands = response.commands;
     if (commands.length > 0) this.deps.logger.debug('heartbeat brought commands', { leader, commands: commands.length });
     this.notify(() => this.deps.listener.commands(commands));

@@ -10,5 +10,6 @@ export type {
   LeaderChangedEvent,
 } from './events';
 export { silentLogger, type DataServerLogger, type LogFields } from './logger';
+export type { MetaTlsOptions } from '../wire/meta-tls';
 export { parseHostPort, formatHostPort } from './addresses';
 export { CHUNK_BYTES, MAX_BLOCK_BYTES } from './limits';

@@ -7,24 +7,42 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { GetLeaderResponse__Output } from '../generated/dfs_project/GetLeaderResponse';
 import type { MetaServerServiceClient } from '../generated/dfs_project/MetaServerService';
+import { tlsFailureHint, type MetaTlsOptions } from '../wire/meta-tls';
 import { formatHostPort, isWildcardHost, parseHostPort } from './addresses';
 import type { ClientPool } from './client-pool';
 import type { DataServerLogger } from './logger';
 import { describeStatus } from './service-errors';
 
+/** dataserver-main's flags, which the TLS hints name. */
+const TLS_FLAGS = { ca: '--meta-ca', cert: '--meta-cert', key: '--meta-key' };
+
 export class LeaderFinder {
   private nextStart = 0;
+  /** What each MetaServer said in the last round that found no leader. */
+  private lastFailures: readonly string[] = [];
 
   constructor(
     private readonly metaServers: readonly string[],
     private readonly clients: ClientPool<MetaServerServiceClient>,
     private readonly rpcTimeoutMs: number,
     private readonly logger: DataServerLogger,
+    /** Only for the hint: whether (and how) TLS is used decides what a failure likely means. */
+    private readonly tls?: MetaTlsOptions,
   ) {}
+
+  /**
+   * Why the last round found no leader, for the warning: the failures are otherwise only debug
+   * lines, and a TLS mismatch would leave an operator with "no MetaServer named a leader" alone.
+   */
+  whyNoLeader(): string {
+    const hint = tlsFailureHint(this.lastFailures, this.tls, TLS_FLAGS);
+    return [...this.lastFailures, ...(hint === '' ? [] : [hint])].join('; ');
+  }
 
   /** The leader's address, or undefined if no MetaServer named one this round (or `signal` aborted). */
   async find(signal: AbortSignal): Promise<string | undefined> {
     const count = this.metaServers.length;
+    const failures: string[] = [];
     for (let i = 0; i < count && !signal.aborted; i++) {
       const index = (this.nextStart + i) % count;
       const asked = this.metaServers[index]!;
@@ -35,10 +53,13 @@ export class LeaderFinder {
           return leader;
         }
         this.logger.debug('MetaServer knows no leader', { metaServer: asked });
+        failures.push(`${asked}: knows no leader`);
       } catch (error) {
         this.logger.debug('GetLeader failed', { metaServer: asked, error: describeStatus(error) });
+        failures.push(`${asked}: ${describeStatus(error)}`);
       }
     }
+    this.lastFailures = failures;
     this.nextStart = (this.nextStart + 1) % count;
     return undefined;
   }

@@ -85,3 +85,24 @@ test('dataserver-main: a bad flag is refused with exit code 1', async (t) => {
   const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 1);
 });
+
+test('dataserver-main: TLS files that cannot be used are refused, one line each, exit 1', async (t) => {
+  const dir = tempDir(t);
+  const tls = ['--meta-ca', path.join(dir, 'none.crt'), '--meta-key', path.join(dir, 'none.key')];
+  const child = spawn(process.execPath, [MAIN, '--id', 'x', '--data', dir, '--meta', '127.0.0.1:1', ...tls], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 1);
+  assert.equal(
+    stderr,
+    [
+      `minfs-dataserver: --meta-ca ${path.join(dir, 'none.crt')} cannot be read (ENOENT)`,
+      `minfs-dataserver: --meta-key ${path.join(dir, 'none.key')} cannot be read (ENOENT)`,
+      'minfs-dataserver: --meta-key needs a certificate too: the one the key belongs to',
+      '',
+    ].join('\n'),
+  );
+});

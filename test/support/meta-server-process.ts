@@ -1,7 +1,8 @@
 /**
  * A metaServer process (src/cli/meta-server.ts, built into dist) as an operator starts it, for
  * tests and benchmarks: its stdout lines parsed (JSON log lines and the "serving" line; anything
- * else as {text}), stderr kept, and a promise of its exit.
+ * else as {text}), stderr kept, and a promise of its exit. runProgram does the same for another
+ * of the built programs (the DataServer's dataserver-main.js prints JSON lines too).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -28,7 +29,13 @@ export interface MetaServerProcess {
 }
 
 export function runMetaServer(args: readonly string[]): MetaServerProcess {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return runProgram(MAIN, args);
+}
+
+/** A built program (a dist/src/cli/*.js path) run with `args`, its output seen as runMetaServer's is. */
+export function runProgram(main: string, args: readonly string[]): MetaServerProcess {
+  const name = path.basename(main, '.js');
+  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Line[] = [];
   let stderr = '';
   const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
@@ -59,7 +66,7 @@ export function runMetaServer(args: readonly string[]): MetaServerProcess {
         const found = lines.find(match);
         if (found !== undefined) return resolve(found);
         waiters.push({ match, resolve });
-        void exited.then(([code]) => reject(new Error(`metaServer exited (${code}) first; stderr: ${stderr}`)));
+        void exited.then(([code]) => reject(new Error(`${name} exited (${code}) first; stderr: ${stderr}`)));
       }),
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -78,22 +85,30 @@ export interface ClusterConfigFile {
 
 /**
  * Writes a config.yaml for three MetaServers on free loopback ports into `dir`; etcd at
- * `etcdEndpoint` (default: a port nobody listens on), Raft timings as given (default: config.yaml's).
+ * `etcdEndpoint` (default: a port nobody listens on), Raft timings as given (default: config.yaml's),
+ * `cluster` keys beside the id (e.g. default_replication) and a `tls` section when given.
  */
 export async function writeClusterConfig(
   dir: string,
-  options: { etcdEndpoint?: string; raft?: Record<string, unknown>; clusterId?: string } = {},
+  options: {
+    etcdEndpoint?: string;
+    raft?: Record<string, unknown>;
+    clusterId?: string;
+    cluster?: Record<string, unknown>;
+    tls?: Record<string, unknown>;
+  } = {},
 ): Promise<ClusterConfigFile> {
   const ports = await freePorts(7);
   const grpc = ports.slice(0, 3);
   const config = {
-    cluster: { id: options.clusterId ?? 'test' },
+    cluster: { id: options.clusterId ?? 'test', ...options.cluster },
     etcd: { endpoints: [options.etcdEndpoint ?? `127.0.0.1:${ports[6]}`], timeout: '500ms' },
     raft: {
       peers: grpc.map((port, i) => ({ id: `meta-${port}`, raft_addr: `127.0.0.1:${ports[3 + i]}`, grpc_addr: `127.0.0.1:${port}` })),
       ...options.raft,
     },
     logging: { level: 'info', file: path.join(dir, 'logs', '{id}.log') },
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   };
   const file = path.join(dir, 'config.yaml');
   writeFileSync(file, stringify(config));

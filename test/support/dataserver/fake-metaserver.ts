@@ -30,7 +30,8 @@ export class FakeMetaServer {
 
   private constructor(private readonly server: grpc.Server) {}
 
-  static async start(): Promise<FakeMetaServer> {
+  /** Plaintext unless `credentials` say otherwise (a TLS port for the DataServer's TLS tests). */
+  static async start(credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure()): Promise<FakeMetaServer> {
     const server = new grpc.Server();
     const self = new FakeMetaServer(server);
     const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<never>): void =>
@@ -56,7 +57,7 @@ export class FakeMetaServer {
     };
     server.addService(metaProto().dfs_project.MetaServerService.service, handlers as MetaServerServiceHandlers);
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
     );
     self.address = `127.0.0.1:${port}`;
     return self;
