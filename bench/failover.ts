@@ -99,16 +99,20 @@ async function main(): Promise<void> {
       const old = nodes.get(oldPort)!;
       const stoppedAt = performance.now();
       old.child.kill('SIGTERM');
+      // etcd is watched from the signal on, not from the exit: the two are separate numbers.
+      const etcdSettled = (async (): Promise<{ port: number; ms: number }> => {
+        for (;;) {
+          const port = await leaderPort();
+          if (port !== oldPort) {
+            await view.until(`meta-${port}`);
+            return { port, ms: performance.now() - stoppedAt };
+          }
+          await sleep(10);
+        }
+      })();
       const [code] = await old.exited;
       const exitedMs = performance.now() - stoppedAt;
-      let newPort: number;
-      for (;;) {
-        newPort = await leaderPort();
-        if (newPort !== oldPort) break;
-        await sleep(10);
-      }
-      await view.until(`meta-${newPort}`);
-      const etcdMs = performance.now() - stoppedAt;
+      const { port: newPort, ms: etcdMs } = await etcdSettled;
       await sleep(settleMs); // writes after the change, to close the gap
       const window = completions.filter((t) => t >= stoppedAt - settleMs && t <= stoppedAt + 10_000).sort((a, b) => a - b);
       let gap = 0;

@@ -9,6 +9,7 @@ import type { MembersReply__Output } from '../generated/minfs/admin/MembersReply
 import type { MetaAdminClient } from '../generated/minfs/admin/MetaAdmin';
 import type { NodeStatus__Output } from '../generated/minfs/admin/NodeStatus';
 import { adminProto } from '../wire/proto';
+import { META_RECONNECT_OPTIONS } from '../wire/reconnect';
 
 /** A failed admin call, with the server's status and message. */
 export class AdminCallError extends Error {
@@ -33,7 +34,7 @@ export class AdminClient {
     private readonly timeoutMs = 10_000,
   ) {
     const Client = adminProto().minfs.admin.MetaAdmin;
-    this.client = new Client(address, credentials);
+    this.client = new Client(address, credentials, META_RECONNECT_OPTIONS);
   }
 
   private call<T>(start: (options: grpc.CallOptions, callback: Callback<T>) => void, timeoutMs = this.timeoutMs): Promise<T> {

@@ -7,6 +7,7 @@ import type { MethodDefinition } from '@grpc/proto-loader';
 import type { MetaServerServiceClient, MetaServerServiceDefinition } from '../generated/dfs_project/MetaServerService';
 import { metaProto } from '../wire/proto';
 import { toMinfsError } from './errors';
+import { META_RECONNECT_OPTIONS } from '../wire/reconnect';
 
 export type MetaMethod =
   | 'CreateNode'
@@ -34,7 +35,7 @@ export function newMetaStub(
   address: string,
   credentials: grpc.ChannelCredentials = grpc.credentials.createInsecure(),
 ): MetaServerServiceClient {
-  return new (metaProto().dfs_project.MetaServerService)(address, credentials);
+  return new (metaProto().dfs_project.MetaServerService)(address, credentials, META_RECONNECT_OPTIONS);
 }
 
 /** Sends one call with a deadline; a failure rejects with a MinfsError carrying the gRPC code. */

@@ -8,6 +8,7 @@ import { dataProto, metaProto } from '../wire/proto';
 import type { DataServerServiceClient } from '../generated/dfs_project/DataServerService';
 import type { MetaServerServiceClient } from '../generated/dfs_project/MetaServerService';
 import { DATA_MESSAGE_BYTES, META_MESSAGE_BYTES } from './limits';
+import { META_RECONNECT_OPTIONS } from '../wire/reconnect';
 
 export class ClientPool<C extends grpc.Client> {
   private readonly clients = new Map<string, C>();
@@ -47,6 +48,7 @@ export function metaServerClients(tls?: MetaTlsOptions): ClientPool<MetaServerSe
   const options: grpc.ChannelOptions = {
     'grpc.max_receive_message_length': META_MESSAGE_BYTES,
     'grpc.max_send_message_length': META_MESSAGE_BYTES,
+    ...META_RECONNECT_OPTIONS,
   };
   // One credentials object for every channel: the CA and key are parsed once.
   const credentials = metaChannelCredentials(tls);

@@ -8,6 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { ServiceError, unavailable } from './service-error';
+import { META_RECONNECT_OPTIONS } from '../wire/reconnect';
 
 export const FORWARDED_BY_HEADER = 'x-minfs-forwarded-by';
 
@@ -66,7 +67,7 @@ export class Forwarder {
   private clientFor(address: string): grpc.Client {
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = new grpc.Client(address, this.credentials);
+      client = new grpc.Client(address, this.credentials, META_RECONNECT_OPTIONS);
       this.clients.set(address, client);
     }
     return client;
