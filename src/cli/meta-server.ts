@@ -29,6 +29,7 @@ import { createLogger } from './winston-logger';
 import { ClusterJoin } from './join-cluster';
 import { grpcPeerCredentials } from '../server/grpc-tls';
 import { lockDataDir } from './data-dir-lock';
+import { judgeStoredMembership } from './stored-membership';
 import { version } from './version';
 
 /** Exit status for a refused start: flags, config, ports or data directory. */
@@ -166,6 +167,17 @@ async function main(): Promise<void> {
     const outcome = await running.bootstrap(configuration);
     if (outcome.bootstrapped) logger.info('bootstrapped the cluster', { servers: config.peers.map((p) => p.id) });
     else logger.info('--bootstrap ignored: this node already has state', { reason: outcome.reason });
+  }
+  const verdict = judgeStoredMembership(running.node.raft.configuration(), config.peers, { id: where.self.id, raftAddress: running.raftAddress });
+  if (verdict.kind === 'refused') {
+    await running.stop();
+    throw new StartRefused([verdict.problem]);
+  }
+  if (verdict.kind === 'differs') {
+    logger.info('the cluster membership differs from raft.peers (nodes joined or removed since the bootstrap)', {
+      notInConfig: verdict.onlyStored,
+      notMembers: verdict.onlyConfigured,
+    });
   }
   let joining: ClusterJoin | undefined;
   if (joinVia !== undefined) {

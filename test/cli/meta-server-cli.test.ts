@@ -169,3 +169,45 @@ test('metaServer: refused starts say why in one line and exit 2; --version and -
   assert.deepEqual(await busy.exited, [2, null], busy.stderr());
   assert.match(busy.stderr(), /a port is in use/);
 });
+
+test('metaServer: a data directory in use, of another cluster, or at a changed Raft address is refused with exit 2, and its data is kept', { timeout: 60_000 }, async (t) => {
+  const { file, dir, grpc } = await clusterConfig(t);
+  const nodes = grpc.map((port) => run(t, metaServerArgs(file, dir, port)));
+  for (const node of nodes) await node.line((l) => l['event'] === 'serving');
+  const leader = await leaderAddressVia(`127.0.0.1:${grpc[0]}`);
+  const client = new MetaClient(leader);
+  t.after(() => client.close());
+  await client.call('CreateNode', { path: '/kept', type: 'Directory' });
+
+  // A second process on a directory in use.
+  const twin = run(t, ['--config', file, '--port', String(grpc[0]), '--data-dir', path.join(dir, `meta-${grpc[0]}`), '--bootstrap']);
+  assert.deepEqual(await twin.exited, [2, null], twin.stderr());
+  assert.match(twin.stderr(), /is in use by process \d+/);
+
+  for (const node of nodes) node.child.kill('SIGTERM');
+  for (const node of nodes) assert.deepEqual(await node.exited, [0, null], node.stderr());
+
+  // Node 1's directory started with another cluster's configuration.
+  const otherDir = tempDir(t);
+  const other = await writeClusterConfig(otherDir, { clusterId: 'cli-test' });
+  const foreign = run(t, ['--config', other.file, '--port', String(other.grpc[0]), '--data-dir', path.join(dir, `meta-${grpc[0]}`), '--bootstrap']);
+  assert.deepEqual(await foreign.exited, [2, null], foreign.stderr());
+  assert.match(foreign.stderr(), /shares no node with raft\.peers/);
+  assert.equal(foreign.stderr().trim().split('\n').length, 1, 'one line');
+
+  // Node 1's Raft address changed in config.yaml.
+  const [moved] = await freePorts(1);
+  const movedFile = path.join(dir, 'moved.yaml');
+  writeFileSync(movedFile, readFileSync(file, 'utf8').replace(/raft_addr: 127\.0\.0\.1:(\d+)/, `raft_addr: 127.0.0.1:${moved}`));
+  const relocated = run(t, metaServerArgs(movedFile, dir, grpc[0]!));
+  assert.deepEqual(await relocated.exited, [2, null], relocated.stderr());
+  assert.match(relocated.stderr(), /would listen at 127\.0\.0\.1:\d+: its peers would dial the old address/);
+
+  // The original command lines bring the cluster back with its data.
+  const again = grpc.map((port) => run(t, metaServerArgs(file, dir, port)));
+  for (const node of again) await node.line((l) => l['event'] === 'serving');
+  const back = new MetaClient(await leaderAddressVia(`127.0.0.1:${grpc[0]}`));
+  t.after(() => back.close());
+  const kept = await back.call('GetNodeInfo', { path: '/kept' });
+  assert.equal(kept.statInfo?.path, '/kept', JSON.stringify(kept));
+});
