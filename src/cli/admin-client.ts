@@ -8,6 +8,7 @@ import type { Digest__Output } from '../generated/minfs/admin/Digest';
 import type { MembersReply__Output } from '../generated/minfs/admin/MembersReply';
 import type { MetaAdminClient } from '../generated/minfs/admin/MetaAdmin';
 import type { NodeStatus__Output } from '../generated/minfs/admin/NodeStatus';
+import type { TakenSnapshot__Output } from '../generated/minfs/admin/TakenSnapshot';
 import { adminProto } from '../wire/proto';
 import { META_RECONNECT_OPTIONS } from '../wire/reconnect';
 
@@ -81,6 +82,11 @@ export class AdminClient {
 
   checkpointDigest(checkpointId: string, waitMs: number): Promise<Digest__Output> {
     return this.call((o, cb) => this.client.CheckpointDigest({ checkpoint_id: checkpointId, timeout_ms: waitMs }, o, cb), waitMs + 5_000);
+  }
+
+  /** This node snapshots now and compacts its log. */
+  takeSnapshot(): Promise<TakenSnapshot__Output> {
+    return this.call((o, cb) => this.client.TakeSnapshot({}, o, cb), Math.max(this.timeoutMs, 600_000));
   }
 
   /** The leader's snapshot, chunk by chunk. */

@@ -235,6 +235,25 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
       say(options.json ? JSON.stringify({ file, bytes }) : `saved ${bytes} bytes to ${file}`);
     });
   snapshot
+    .command('take')
+    .description('the nodes of --servers (default: every member) snapshot now and compact their logs behind the snapshot')
+    .action(async (_o, command: Command) => {
+      const options = globals(command);
+      const view = options.servers === undefined ? await survey(options) : await surveyCluster(seeds(options), clientFor);
+      if (view.statuses.size === 0) throw new Error('no MetaServer answered');
+      const taken = await Promise.all([...view.statuses.keys()].map((address) => clientFor(address).takeSnapshot()));
+      if (options.json) say(JSON.stringify(taken, null, 2));
+      else
+        say(
+          table(
+            ['ID', 'INDEX', 'TERM', 'KIND', 'LOG FROM'],
+            taken.map((s) => [s.node_id, s.index, s.term, s.deferred ? 'label (deferred copy)' : 'copy', s.first_log_index]),
+          ),
+        );
+      for (const [address, why] of view.unreachable) io.stderr.write(`minfs-admin: ${address}: unreachable (${why})\n`);
+      if (view.unreachable.size > 0) throw new CheckVerdict(EXIT_INCOMPLETE);
+    });
+  snapshot
     .command('restore')
     .argument('<file>')
     .description('replace the namespace of every replica with a saved copy (disaster recovery)')

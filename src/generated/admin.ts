@@ -17,6 +17,8 @@ import type { RemoveServerRequest as _minfs_admin_RemoveServerRequest, RemoveSer
 import type { SnapshotChunk as _minfs_admin_SnapshotChunk, SnapshotChunk__Output as _minfs_admin_SnapshotChunk__Output } from './minfs/admin/SnapshotChunk';
 import type { SnapshotSaveRequest as _minfs_admin_SnapshotSaveRequest, SnapshotSaveRequest__Output as _minfs_admin_SnapshotSaveRequest__Output } from './minfs/admin/SnapshotSaveRequest';
 import type { StatusRequest as _minfs_admin_StatusRequest, StatusRequest__Output as _minfs_admin_StatusRequest__Output } from './minfs/admin/StatusRequest';
+import type { TakeSnapshotRequest as _minfs_admin_TakeSnapshotRequest, TakeSnapshotRequest__Output as _minfs_admin_TakeSnapshotRequest__Output } from './minfs/admin/TakeSnapshotRequest';
+import type { TakenSnapshot as _minfs_admin_TakenSnapshot, TakenSnapshot__Output as _minfs_admin_TakenSnapshot__Output } from './minfs/admin/TakenSnapshot';
 import type { TransferRequest as _minfs_admin_TransferRequest, TransferRequest__Output as _minfs_admin_TransferRequest__Output } from './minfs/admin/TransferRequest';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -42,6 +44,8 @@ export interface ProtoGrpcType {
       SnapshotChunk: MessageTypeDefinition<_minfs_admin_SnapshotChunk, _minfs_admin_SnapshotChunk__Output>
       SnapshotSaveRequest: MessageTypeDefinition<_minfs_admin_SnapshotSaveRequest, _minfs_admin_SnapshotSaveRequest__Output>
       StatusRequest: MessageTypeDefinition<_minfs_admin_StatusRequest, _minfs_admin_StatusRequest__Output>
+      TakeSnapshotRequest: MessageTypeDefinition<_minfs_admin_TakeSnapshotRequest, _minfs_admin_TakeSnapshotRequest__Output>
+      TakenSnapshot: MessageTypeDefinition<_minfs_admin_TakenSnapshot, _minfs_admin_TakenSnapshot__Output>
       TransferRequest: MessageTypeDefinition<_minfs_admin_TransferRequest, _minfs_admin_TransferRequest__Output>
     }
   }

@@ -12,6 +12,7 @@ import { checkpoint, checkpointDigest } from './check';
 import { addServer, join, removeServer, transferLeadership } from './membership';
 import { restoreSnapshot } from './restore';
 import { saveSnapshot } from './snapshots';
+import { takeSnapshot } from './take-snapshot';
 import { members, nodeStatus } from './status';
 
 export function adminDefinition(): MetaAdminDefinition {
@@ -58,6 +59,7 @@ export function adminHandlers(node: MetaNode, context: AdminContext): MetaAdminH
     TransferLeadership: unary(node, 'TransferLeadership', (r) => transferLeadership(node, r.target_id)),
     Checkpoint: unary(node, 'Checkpoint', () => checkpoint(node)),
     CheckpointDigest: unary(node, 'CheckpointDigest', (r) => checkpointDigest(node, r.checkpoint_id, r.timeout_ms)),
+    TakeSnapshot: unary(node, 'TakeSnapshot', () => takeSnapshot(node)),
     SnapshotSave: (call) => {
       saveSnapshot(node, call).then(
         () => call.end(),

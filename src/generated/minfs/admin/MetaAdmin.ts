@@ -15,6 +15,8 @@ import type { RemoveServerRequest as _minfs_admin_RemoveServerRequest, RemoveSer
 import type { SnapshotChunk as _minfs_admin_SnapshotChunk, SnapshotChunk__Output as _minfs_admin_SnapshotChunk__Output } from '../../minfs/admin/SnapshotChunk';
 import type { SnapshotSaveRequest as _minfs_admin_SnapshotSaveRequest, SnapshotSaveRequest__Output as _minfs_admin_SnapshotSaveRequest__Output } from '../../minfs/admin/SnapshotSaveRequest';
 import type { StatusRequest as _minfs_admin_StatusRequest, StatusRequest__Output as _minfs_admin_StatusRequest__Output } from '../../minfs/admin/StatusRequest';
+import type { TakeSnapshotRequest as _minfs_admin_TakeSnapshotRequest, TakeSnapshotRequest__Output as _minfs_admin_TakeSnapshotRequest__Output } from '../../minfs/admin/TakeSnapshotRequest';
+import type { TakenSnapshot as _minfs_admin_TakenSnapshot, TakenSnapshot__Output as _minfs_admin_TakenSnapshot__Output } from '../../minfs/admin/TakenSnapshot';
 import type { TransferRequest as _minfs_admin_TransferRequest, TransferRequest__Output as _minfs_admin_TransferRequest__Output } from '../../minfs/admin/TransferRequest';
 
 export interface MetaAdminClient extends grpc.Client {
@@ -153,6 +155,21 @@ export interface MetaAdminClient extends grpc.Client {
   status(argument: _minfs_admin_StatusRequest, callback: grpc.requestCallback<_minfs_admin_NodeStatus__Output>): grpc.ClientUnaryCall;
   
   /**
+   * This node takes a snapshot now and compacts its log behind it (hashicorp's Snapshot()).
+   */
+  TakeSnapshot(argument: _minfs_admin_TakeSnapshotRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_TakenSnapshot__Output>): grpc.ClientUnaryCall;
+  TakeSnapshot(argument: _minfs_admin_TakeSnapshotRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_minfs_admin_TakenSnapshot__Output>): grpc.ClientUnaryCall;
+  TakeSnapshot(argument: _minfs_admin_TakeSnapshotRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_TakenSnapshot__Output>): grpc.ClientUnaryCall;
+  TakeSnapshot(argument: _minfs_admin_TakeSnapshotRequest, callback: grpc.requestCallback<_minfs_admin_TakenSnapshot__Output>): grpc.ClientUnaryCall;
+  /**
+   * This node takes a snapshot now and compacts its log behind it (hashicorp's Snapshot()).
+   */
+  takeSnapshot(argument: _minfs_admin_TakeSnapshotRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_TakenSnapshot__Output>): grpc.ClientUnaryCall;
+  takeSnapshot(argument: _minfs_admin_TakeSnapshotRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_minfs_admin_TakenSnapshot__Output>): grpc.ClientUnaryCall;
+  takeSnapshot(argument: _minfs_admin_TakeSnapshotRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_TakenSnapshot__Output>): grpc.ClientUnaryCall;
+  takeSnapshot(argument: _minfs_admin_TakeSnapshotRequest, callback: grpc.requestCallback<_minfs_admin_TakenSnapshot__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Leader only: hand leadership to target_id (empty: the most up-to-date voter).
    */
   TransferLeadership(argument: _minfs_admin_TransferRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_ChangeReply__Output>): grpc.ClientUnaryCall;
@@ -215,6 +232,11 @@ export interface MetaAdminHandlers extends grpc.UntypedServiceImplementation {
   Status: grpc.handleUnaryCall<_minfs_admin_StatusRequest__Output, _minfs_admin_NodeStatus>;
   
   /**
+   * This node takes a snapshot now and compacts its log behind it (hashicorp's Snapshot()).
+   */
+  TakeSnapshot: grpc.handleUnaryCall<_minfs_admin_TakeSnapshotRequest__Output, _minfs_admin_TakenSnapshot>;
+  
+  /**
    * Leader only: hand leadership to target_id (empty: the most up-to-date voter).
    */
   TransferLeadership: grpc.handleUnaryCall<_minfs_admin_TransferRequest__Output, _minfs_admin_ChangeReply>;
@@ -232,5 +254,6 @@ export interface MetaAdminDefinition extends grpc.ServiceDefinition {
   SnapshotRestore: MethodDefinition<_minfs_admin_SnapshotChunk, _minfs_admin_ChangeReply, _minfs_admin_SnapshotChunk__Output, _minfs_admin_ChangeReply__Output>
   SnapshotSave: MethodDefinition<_minfs_admin_SnapshotSaveRequest, _minfs_admin_SnapshotChunk, _minfs_admin_SnapshotSaveRequest__Output, _minfs_admin_SnapshotChunk__Output>
   Status: MethodDefinition<_minfs_admin_StatusRequest, _minfs_admin_NodeStatus, _minfs_admin_StatusRequest__Output, _minfs_admin_NodeStatus__Output>
+  TakeSnapshot: MethodDefinition<_minfs_admin_TakeSnapshotRequest, _minfs_admin_TakenSnapshot, _minfs_admin_TakeSnapshotRequest__Output, _minfs_admin_TakenSnapshot__Output>
   TransferLeadership: MethodDefinition<_minfs_admin_TransferRequest, _minfs_admin_ChangeReply, _minfs_admin_TransferRequest__Output, _minfs_admin_ChangeReply__Output>
 }

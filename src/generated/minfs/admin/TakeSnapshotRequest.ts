@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface TakeSnapshotRequest {
+}
+
+export interface TakeSnapshotRequest__Output {
+}
