@@ -190,6 +190,8 @@ export class MetaFsm implements FSM<MetaResult> {
     const rest = entries.slice(cut + 1);
     const applied = this.commitBatch(entries.slice(0, cut + 1)).then(async (results) => {
       await this.lastCommit;
+      // The head did not reach the disk: nothing may be applied on top of the state that lacks it.
+      if (this.commitFailure !== undefined) throw this.commitFailure;
       const result = results[cut]!;
       if ('checkpoint' in result) this.checkpoints.add(result.checkpoint, this.digestPinned());
       return rest.length === 0 ? results : [...results, ...(await this.applyWithCuts(rest))];
