@@ -20,6 +20,12 @@ test('process cluster harness: hints, SIGTERM restart, unexpected exits', { time
     const leader = await cluster.leader();
     const follower = cluster.ids.find((id) => id !== leader)!;
     const model = new Map<string, string>();
+    // A follower names the leader once it has heard from it (its first AppendEntries), which can
+    // come after the leader reported itself (seen on a loaded machine: the hint was undefined).
+    await cluster.waitUntil((stats) => stats.get(follower)?.leaderId === leader, {
+      timeoutMs: 10_000,
+      what: `${follower} knows the leader`,
+    });
 
     // A follower refuses writes and linearizable reads, naming the leader.
     const refused = await cluster.request(follower, { op: 'put', key: 'k', value: 'v' }).then(
