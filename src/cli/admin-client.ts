@@ -125,6 +125,23 @@ export class AdminClient {
   }
 }
 
+/** One client per address, made on first use; close() closes them all. */
+export class AdminClients {
+  private readonly byAddress = new Map<string, AdminClient>();
+
+  constructor(private readonly make: (address: string) => AdminClient) {}
+
+  readonly get = (address: string): AdminClient => {
+    let client = this.byAddress.get(address);
+    if (client === undefined) this.byAddress.set(address, (client = this.make(address)));
+    return client;
+  };
+
+  close(): void {
+    for (const client of this.byAddress.values()) client.close();
+  }
+}
+
 /** Where the cluster stands, as far as the given addresses answer. */
 export interface ClusterView {
   /** Status of each address that answered, by address. */
@@ -156,4 +173,27 @@ export async function surveyCluster(
   );
   const leaderAddress = [...statuses].find(([, s]) => s.state === 'leader')?.[0];
   return { statuses, unreachable, leaderAddress };
+}
+
+/**
+ * surveyCluster over `seeds` and every member's gRPC address that the first answering node knows:
+ * the seeds may be a few followers, and members that joined are in no config file.
+ */
+export async function surveyMembers(seeds: readonly string[], clientFor: (address: string) => AdminClient): Promise<ClusterView> {
+  const first = await surveyCluster(seeds, clientFor);
+  const more = new Set<string>();
+  for (const address of first.statuses.keys()) {
+    const reply = await clientFor(address)
+      .members()
+      .catch(() => undefined);
+    for (const m of reply?.members ?? []) if (m.grpc_address !== '' && !first.statuses.has(m.grpc_address)) more.add(m.grpc_address);
+    if (reply !== undefined) break;
+  }
+  if (more.size === 0) return first;
+  const second = await surveyCluster([...more], clientFor);
+  return {
+    statuses: new Map([...first.statuses, ...second.statuses]),
+    unreachable: new Map([...first.unreachable, ...second.unreachable]),
+    leaderAddress: first.leaderAddress ?? second.leaderAddress,
+  };
 }

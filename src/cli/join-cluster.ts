@@ -6,7 +6,7 @@
  */
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import type { Logger } from '../raft';
-import { AdminCallError, AdminClient, surveyCluster } from './admin-client';
+import { AdminCallError, AdminClient, AdminClients, surveyMembers } from './admin-client';
 
 export interface JoinRequest {
   /** gRPC addresses of members to ask (any of them; the leader is found among them and their members). */
@@ -61,24 +61,12 @@ export class ClusterJoin {
   }
 
   private async attempt(): Promise<string> {
-    const clients = new Map<string, AdminClient>();
-    const clientFor = (address: string): AdminClient => {
-      let c = clients.get(address);
-      if (c === undefined) clients.set(address, (c = new AdminClient(address, this.request.credentials)));
-      return c;
-    };
+    const clients = new AdminClients((address) => new AdminClient(address, this.request.credentials));
+    const clientFor = clients.get;
     try {
-      let view = await surveyCluster(this.request.via, clientFor);
-      if (view.leaderAddress === undefined) {
-        // The addresses given may be followers of a leader not among them: ask for the members.
-        const answering = [...view.statuses.keys()][0];
-        if (answering === undefined) throw new Error(`none of ${this.request.via.join(', ')} answered`);
-        const members = await clientFor(answering).members();
-        view = await surveyCluster(
-          members.members.map((m) => m.grpc_address).filter((a) => a !== ''),
-          clientFor,
-        );
-      }
+      // The addresses given may be followers of a leader not among them: their members are asked too.
+      const view = await surveyMembers(this.request.via, clientFor);
+      if (view.statuses.size === 0) throw new Error(`none of ${this.request.via.join(', ')} answered`);
       if (view.leaderAddress === undefined) throw new Error('no leader known yet');
       const reply = await clientFor(view.leaderAddress).join(this.request.id, this.request.raftAddress, this.request.grpcAddress);
       return reply.message;
@@ -86,7 +74,7 @@ export class ClusterJoin {
       if (error instanceof AdminCallError) throw new Error(error.message, { cause: error });
       throw error;
     } finally {
-      for (const c of clients.values()) c.close();
+      clients.close();
     }
   }
 }

@@ -26,7 +26,7 @@ import type { ChannelCredentials } from '@grpc/grpc-js';
 import { Command, CommanderError } from 'commander';
 import { grpcPeerCredentials } from '../server/grpc-tls';
 import { metaChannelCredentials, type MetaTlsOptions } from '../wire/meta-tls';
-import { AdminCallError, AdminClient, surveyCluster, type ClusterView } from './admin-client';
+import { AdminCallError, AdminClient, AdminClients, surveyCluster, surveyMembers, type ClusterView } from './admin-client';
 import { loadMetaServerConfig } from './meta-server-config';
 import { parseMetaAddresses, DEFAULT_META } from './minfs';
 import { runRecover } from './minfs-admin-recover';
@@ -62,7 +62,6 @@ class CheckVerdict extends Error {
 }
 
 export async function runAdmin(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: AdminIo): Promise<number> {
-  const clients = new Map<string, AdminClient>();
   const say = (text: string): void => void io.stdout.write(`${text}\n`);
   let timeoutMs = 10_000;
   /**
@@ -70,11 +69,9 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
    * when the servers come from it (the tool then speaks TLS as the nodes do), else plaintext.
    */
   let credentials: ChannelCredentials | undefined;
-  const clientFor = (address: string): AdminClient => {
-    let c = clients.get(address);
-    if (c === undefined) clients.set(address, (c = new AdminClient(address, credentials, timeoutMs)));
-    return c;
-  };
+  // Made on first use, after the options (timeout) and config.yaml (credentials) were read.
+  const clients = new AdminClients((address) => new AdminClient(address, credentials, timeoutMs));
+  const clientFor = clients.get;
 
   /** The seed addresses: --servers, MINFS_META, config.yaml's peers, or the local cluster's. */
   const seeds = (options: GlobalOptions): string[] => {
@@ -99,26 +96,8 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
     return options;
   };
 
-  /** The seeds plus every member's gRPC address that any answering node knows (joined nodes too). */
-  const survey = async (options: GlobalOptions): Promise<ClusterView> => {
-    const first = await surveyCluster(seeds(options), clientFor);
-    const known = [...first.statuses.keys()];
-    const more = new Set<string>();
-    for (const address of known) {
-      const reply = await clientFor(address)
-        .members()
-        .catch(() => undefined);
-      for (const m of reply?.members ?? []) if (m.grpc_address !== '' && !first.statuses.has(m.grpc_address)) more.add(m.grpc_address);
-      if (reply !== undefined) break;
-    }
-    if (more.size === 0) return first;
-    const second = await surveyCluster([...more], clientFor);
-    return {
-      statuses: new Map([...first.statuses, ...second.statuses]),
-      unreachable: new Map([...first.unreachable, ...second.unreachable]),
-      leaderAddress: first.leaderAddress ?? second.leaderAddress,
-    };
-  };
+  /** The seeds plus every member's gRPC address (joined nodes too). */
+  const survey = (options: GlobalOptions): Promise<ClusterView> => surveyMembers(seeds(options), clientFor);
 
   const leader = async (options: GlobalOptions): Promise<AdminClient> => {
     const view = await survey(options);
@@ -332,7 +311,7 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
     io.stderr.write(`minfs-admin: ${error instanceof Error ? error.message : String(error)}\n`);
     return error instanceof UsageError ? EXIT_USAGE : EXIT_FAILED;
   } finally {
-    for (const c of clients.values()) c.close();
+    clients.close();
   }
 }
 

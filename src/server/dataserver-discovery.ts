@@ -12,21 +12,13 @@
  * etcd may have compacted the revision the watch had reached, or come back empty (restored or
  * replaced), and only a listing tells what holds now.
  */
-import { Etcd3, type IKeyValue, type Watcher } from 'etcd3';
+import type { Etcd3, IKeyValue, Watcher } from 'etcd3';
 import type { Logger } from '../raft';
 import type { RegistrationSink } from '../cluster/dataserver-registrations';
-import type { EtcdTlsOptions } from './etcd-registration';
+import { etcdClient, type EtcdConnection } from './etcd-client';
 import { parseDataServerRegistration } from './dataserver-discovery-value';
 
-export interface DataServerDiscoveryOptions {
-  /** "host:port" or URLs of etcd's client endpoints. */
-  readonly endpoints: readonly string[];
-  readonly username?: string | undefined;
-  readonly password?: string | undefined;
-  /** As the registration's: absent, plaintext (unless an endpoint is an https:// URL). */
-  readonly tls?: EtcdTlsOptions | undefined;
-  /** Dial and per-call timeout. */
-  readonly timeoutMs: number;
+export interface DataServerDiscoveryOptions extends EtcdConnection {
   /** Where DataServers register, e.g. "/dfs/dataServers/". */
   readonly prefix: string;
   readonly sink: RegistrationSink;
@@ -62,21 +54,9 @@ export class DataServerDiscovery {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: DataServerDiscoveryOptions) {
-    // The same connection as the registration's (etcd-registration.ts), TLS included.
-    const scheme = options.tls === undefined ? 'http' : 'https';
-    const hosts = options.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `${scheme}://${e}`));
-    this.client = new Etcd3({
-      hosts,
-      ...(options.tls !== undefined
-        ? { credentials: { rootCertificate: options.tls.ca, privateKey: options.tls.key, certChain: options.tls.cert } }
-        : {}),
-      dialTimeout: options.timeoutMs,
-      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + options.timeoutMs }),
-      // The watch is a long-lived stream: keepalive pings notice an etcd that vanished without
-      // closing the connection (a partition); etcd refuses pings more often than every 5 s.
-      grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': options.timeoutMs },
-      ...(options.username !== undefined ? { auth: { username: options.username, password: options.password ?? '' } } : {}),
-    });
+    // The watch is a long-lived stream: keepalive pings notice an etcd that vanished without
+    // closing the connection (a partition); etcd refuses pings more often than every 5 s.
+    this.client = etcdClient(options, { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': options.timeoutMs });
   }
 
   start(): void {

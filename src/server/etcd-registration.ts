@@ -13,7 +13,8 @@
  * - stop() deletes the key and revokes the lease (bounded by the timeout, so a dead etcd cannot hold
  *   up a shutdown).
  */
-import { Etcd3, type Lease } from 'etcd3';
+import type { Etcd3, Lease } from 'etcd3';
+import { etcdClient, type EtcdConnection } from './etcd-client';
 import type { Logger, RaftState } from '../raft';
 
 export const META_NODES_PREFIX = '/minfs/metaServer/nodes/';
@@ -24,22 +25,9 @@ export interface LeadershipSource {
   on(event: 'role-changed', listener: (e: { role: RaftState }) => void): () => void;
 }
 
-/** TLS to etcd: its server certificate is verified with `ca`; `cert` and `key` are a client certificate, when etcd asks for one. */
-export interface EtcdTlsOptions {
-  readonly ca: Buffer;
-  readonly cert?: Buffer | undefined;
-  readonly key?: Buffer | undefined;
-}
+export type { EtcdTlsOptions } from './etcd-client';
 
-export interface EtcdRegistrationOptions {
-  /** "host:port" or URLs of etcd's client endpoints. */
-  readonly endpoints: readonly string[];
-  readonly username?: string | undefined;
-  readonly password?: string | undefined;
-  /** Absent: plaintext (unless an endpoint is an https:// URL: then TLS with the system's roots). */
-  readonly tls?: EtcdTlsOptions | undefined;
-  /** Dial and per-call timeout. */
-  readonly timeoutMs: number;
+export interface EtcdRegistrationOptions extends EtcdConnection {
   readonly nodeId: string;
   /** Where clients reach this node's MetaServerService. */
   readonly grpcAddress: string;
@@ -81,18 +69,7 @@ export class EtcdRegistration {
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: EtcdRegistrationOptions) {
-    const scheme = options.tls === undefined ? 'http' : 'https';
-    const hosts = options.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `${scheme}://${e}`));
-    this.client = new Etcd3({
-      hosts,
-      // etcd3 then uses TLS on every endpoint, whatever its scheme says.
-      ...(options.tls !== undefined
-        ? { credentials: { rootCertificate: options.tls.ca, privateKey: options.tls.key, certChain: options.tls.cert } }
-        : {}),
-      dialTimeout: options.timeoutMs,
-      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + options.timeoutMs }),
-      ...(options.username !== undefined ? { auth: { username: options.username, password: options.password ?? '' } } : {}),
-    });
+    this.client = etcdClient(options);
     this.key = `${META_NODES_PREFIX}${options.nodeId}`;
   }
 
