@@ -11,6 +11,7 @@ import {
   TcpTransport,
   defaultConfig,
   systemClock,
+  type BugSwitches,
   type Config,
   type Configuration,
   type Logger,
@@ -33,6 +34,8 @@ export interface MetaNodeOptions {
   readonly dir: string;
   /** "host:port" for Raft's TCP transport (port 0: any). */
   readonly raftBind: string;
+  /** The Raft address peers dial, when it is not the bound one (a port forward or proxy in between). */
+  readonly raftAdvertise?: string;
   /** "host:port" for the gRPC service (port 0: any). */
   readonly grpcBind: string;
   readonly clusterId: string;
@@ -46,6 +49,8 @@ export interface MetaNodeOptions {
   readonly promoter?: Partial<PromoterSettings>;
   /** Mutual TLS between Raft peers, TLS on the gRPC port; each absent: plaintext. */
   readonly tls?: { readonly raft?: TcpTlsOptions | undefined; readonly grpc?: GrpcTlsOptions | undefined };
+  /** Test-only: known Raft bugs switched on (the fault suite proves it catches them). */
+  readonly testOnlyBugs?: BugSwitches | undefined;
 }
 
 export interface RunningMetaNode {
@@ -77,6 +82,7 @@ export async function startMetaNode(options: MetaNodeOptions): Promise<RunningMe
   const fsm = MetaFsm.open(join(dir, 'namespace'));
   const transport = await TcpTransport.listen({
     bindAddress: options.raftBind,
+    ...(options.raftAdvertise === undefined ? {} : { advertiseAddress: options.raftAdvertise }),
     clusterId: options.clusterId,
     localId: id,
     logger,
@@ -90,6 +96,7 @@ export async function startMetaNode(options: MetaNodeOptions): Promise<RunningMe
     snapshotStore,
     transport,
     logger,
+    ...(options.testOnlyBugs === undefined ? {} : { testOnlyBugs: options.testOnlyBugs }),
   });
   const reader = new NamespaceReader(fsm.state);
   const wallClockMs = (): number => Date.now();

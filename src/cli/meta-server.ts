@@ -31,6 +31,7 @@ import { grpcPeerCredentials } from '../server/grpc-tls';
 import { lockDataDir } from './data-dir-lock';
 import { judgeStoredMembership } from './stored-membership';
 import { version } from './version';
+import { TEST_ONLY_BUGS_VARIABLE, testOnlyBugs } from './test-only-bugs';
 
 /** Exit status for a refused start: flags, config, ports or data directory. */
 const EXIT_REFUSED = 2;
@@ -41,6 +42,7 @@ interface Flags {
   config: string;
   port?: number;
   raftPort?: number;
+  raftListen?: string;
   nodeId?: string;
   dataDir?: string;
   metricsPort?: number;
@@ -70,6 +72,10 @@ function parseFlags(argv: readonly string[]): Flags {
     .option('--config <file>', 'configuration file', 'config.yaml')
     .option('--port <port>', 'gRPC port (default: server.grpc_port)', port('--port'))
     .option('--raft-port <port>', "Raft port (default: the port of this node's raft.peers entry)", port('--raft-port'))
+    .option(
+      '--raft-listen <host:port>',
+      "listen for Raft here while peers keep dialling this node's raft_addr (behind a port forward, NAT or proxy)",
+    )
     .option('--node-id <id>', 'Raft server id, one of raft.peers (default: meta-<gRPC port>)')
     .option('--data-dir <dir>', 'data directory (default: database.badger_dir)')
     .option(
@@ -93,7 +99,10 @@ function joinAddresses(value: string): string[] {
 }
 
 /** What this node runs as, from the config and the flags; every problem at once. */
-function resolveNode(config: MetaServerConfig, flags: Flags): { self: PeerConfig; raftBind: string; grpcBind: string; dataDir: string } {
+function resolveNode(
+  config: MetaServerConfig,
+  flags: Flags,
+): { self: PeerConfig; raftBind: string; raftAdvertise: string | undefined; grpcBind: string; dataDir: string } {
   const grpcPort = flags.port ?? config.grpcPort;
   const id = flags.nodeId ?? `meta-${grpcPort}`;
   const peer = config.peers.find((p) => p.id === id);
@@ -101,7 +110,15 @@ function resolveNode(config: MetaServerConfig, flags: Flags): { self: PeerConfig
     throw new StartRefused([`node id ${id} is not in raft.peers (${config.peers.map((p) => p.id).join(', ')}): pass --node-id or add it`]);
   }
   const raftHost = peer.raftAddr.slice(0, peer.raftAddr.lastIndexOf(':'));
-  const raftBind = flags.raftPort === undefined ? peer.raftAddr : `${raftHost}:${flags.raftPort}`;
+  if (flags.raftListen !== undefined && flags.raftPort !== undefined) {
+    throw new StartRefused(['--raft-listen and --raft-port exclude each other: --raft-port moves the Raft address, --raft-listen only where it is served']);
+  }
+  if (flags.raftListen !== undefined && !/^(\[[^\]\s]+\]|[^\s:]+):\d{1,5}$/.test(flags.raftListen)) {
+    throw new StartRefused([`--raft-listen needs host:port, got ${JSON.stringify(flags.raftListen)}`]);
+  }
+  const raftBind = flags.raftListen ?? (flags.raftPort === undefined ? peer.raftAddr : `${raftHost}:${flags.raftPort}`);
+  // Listening elsewhere, the node still names raft_addr as its address: that is what peers dial.
+  const raftAdvertise = flags.raftListen === undefined ? undefined : peer.raftAddr;
   const dataDir = resolve(flags.dataDir ?? config.dataDir);
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -111,7 +128,7 @@ function resolveNode(config: MetaServerConfig, flags: Flags): { self: PeerConfig
   }
   // An IPv6 host is bracketed for gRPC's address ("::1:9090" does not parse there).
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
-  return { self: peer, raftBind, grpcBind: `${host}:${grpcPort}`, dataDir };
+  return { self: peer, raftBind, raftAdvertise, grpcBind: `${host}:${grpcPort}`, dataDir };
 }
 
 /** A start failure an operator can act on, in one line; anything else is rethrown. */
@@ -135,6 +152,8 @@ async function main(): Promise<void> {
   if (flags.bootstrap && flags.join !== undefined) throw new StartRefused(['--bootstrap and --join exclude each other: bootstrap starts a new cluster, join enters a running one']);
   const joinVia = flags.join === undefined ? undefined : joinAddresses(flags.join);
   const where = resolveNode(config, flags);
+  const switched = testOnlyBugs(process.env[TEST_ONLY_BUGS_VARIABLE]);
+  if ('problem' in switched) throw new StartRefused([switched.problem]);
   const lock = lockDataDir(where.dataDir);
   if ('heldBy' in lock) throw new StartRefused([`data directory ${where.dataDir} is in use by process ${lock.heldBy} (another metaServer?)`]);
   process.once('exit', () => lock.release());
@@ -143,6 +162,7 @@ async function main(): Promise<void> {
     config.logging.level,
     logFile === '' ? undefined : { path: resolve(logFile.replaceAll('{id}', where.self.id)), maxBytes, maxFiles },
   );
+  if (switched.bugs !== undefined) logger.warn('TEST-ONLY Raft bugs are switched on: this node is unsafe', { bugs: Object.keys(switched.bugs) });
   const members = new StaticMemberDirectory(config.peers.map((p) => ({ id: p.id, grpcAddress: p.grpcAddr })));
   let running: RunningMetaNode;
   try {
@@ -150,6 +170,7 @@ async function main(): Promise<void> {
       id: where.self.id,
       dir: where.dataDir,
       raftBind: where.raftBind,
+      raftAdvertise: where.raftAdvertise,
       grpcBind: where.grpcBind,
       clusterId: config.clusterId,
       members,
@@ -158,6 +179,7 @@ async function main(): Promise<void> {
       settings: { defaultReplication: config.defaultReplication, version: version() },
       upkeep: config.upkeep,
       tls: config.tls,
+      testOnlyBugs: switched.bugs,
     });
   } catch (error) {
     explainStartError(error, where);
@@ -234,13 +256,13 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
+  const stop = async (signal: string, exitCode = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
     joining?.stop();
     const { raft } = running.node;
-    if (raft.state() === 'leader') {
+    if (raft.state() === 'leader' && exitCode === 0) {
       // Hand over first: the followers then elect no one after a timeout, one of them leads at once.
       await raft.transferLeadership(undefined, { timeoutMs: HANDOVER_TIMEOUT_MS }).then(
         () => logger.info('leadership handed over'),
@@ -255,9 +277,18 @@ async function main(): Promise<void> {
     // Everything is stopped, closed and flushed: exit now. A client library's stray timer (the
     // etcd3 client's reconnect, a gRPC channel's backoff) kept the process alive up to 10 s
     // after this point, which an operator's stop script, and a supervisor, sees as a hang.
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
+  // Raft stops for good on a failure it cannot get past (a store that cannot write: disk full,
+  // I/O error). A node left running without Raft would only answer UNAVAILABLE for ever; exiting
+  // non-zero lets the operator's supervisor see it and restart it once the cause is fixed.
+  running.node.raft.on('fatal', ({ error }) => {
+    logger.error('raft stopped on a failure it cannot recover from; exiting', {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    void stop('raft failure', 1);
+  });
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 

@@ -28,14 +28,15 @@ export interface MetaServerProcess {
   kill(): void;
 }
 
-export function runMetaServer(args: readonly string[]): MetaServerProcess {
-  return runProgram(MAIN, args);
+/** `env`: variables added to this process's environment for the child. */
+export function runMetaServer(args: readonly string[], env: Readonly<Record<string, string>> = {}): MetaServerProcess {
+  return runProgram(MAIN, args, env);
 }
 
 /** A built program (a dist/src/cli/*.js path) run with `args`, its output seen as runMetaServer's is. */
-export function runProgram(main: string, args: readonly string[]): MetaServerProcess {
+export function runProgram(main: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): MetaServerProcess {
   const name = path.basename(main, '.js');
-  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const lines: Line[] = [];
   let stderr = '';
   const waiters: { match: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
