@@ -59,33 +59,42 @@ function parseOps(text: string): MetaOp[] {
   return META_OPS.filter((op) => ops.includes(op));
 }
 
-export function parseMetaOptions(argv: readonly string[]): MetaBenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      seconds: { type: 'string' },
-      warmup: { type: 'string' },
-      prewarm: { type: 'string' },
-      concurrency: { type: 'string' },
-      ops: { type: 'string' },
-      'no-etcd': { type: 'boolean' },
-      target: { type: 'string' },
-      dir: { type: 'string' },
-      'etcd-dir': { type: 'string' },
-      verbose: { type: 'boolean' },
-    },
-    strict: true,
-  });
+/** The flags above, for parseArgs (bench/e2e parses them with its own). */
+export const META_FLAGS = {
+  seconds: { type: 'string' },
+  warmup: { type: 'string' },
+  prewarm: { type: 'string' },
+  concurrency: { type: 'string' },
+  ops: { type: 'string' },
+  'no-etcd': { type: 'boolean' },
+  target: { type: 'string' },
+  dir: { type: 'string' },
+  'etcd-dir': { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const;
+
+/** What parseArgs gives for META_FLAGS: a string or a boolean per flag given. */
+export type MetaFlagValues = {
+  readonly [K in keyof typeof META_FLAGS]?: (typeof META_FLAGS)[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+/** The options from parsed flags; `defaultOps` when --ops is not given. */
+export function metaOptionsFrom(values: MetaFlagValues, defaultOps: readonly MetaOp[] = META_OPS): MetaBenchOptions {
   return {
     seconds: positiveNumber('seconds', values.seconds ?? '5'),
     warmupSeconds: values.warmup === '0' ? 0 : positiveNumber('warmup', values.warmup ?? '1'),
     prewarmSeconds: values.prewarm === '0' ? 0 : positiveNumber('prewarm', values.prewarm ?? '5'),
     concurrency: (values.concurrency ?? '1,16,64,256').split(',').map((c) => positiveInteger('concurrency', c.trim())),
-    ops: parseOps(values.ops ?? META_OPS.join(',')),
+    ops: parseOps(values.ops ?? defaultOps.join(',')),
     etcd: values['no-etcd'] !== true,
     target: parseTarget(values.target ?? 'leader'),
     dir: values.dir,
     etcdDir: values['etcd-dir'] ?? DEFAULT_ETCD_PEER_DIR,
     verbose: values.verbose === true,
   };
+}
+
+export function parseMetaOptions(argv: readonly string[]): MetaBenchOptions {
+  const { values } = parseArgs({ args: [...argv], options: META_FLAGS, strict: true });
+  return metaOptionsFrom(values);
 }

@@ -4,6 +4,8 @@
  * etcd-server if missing), and its closed-loop load generator load.js, one process per
  * measurement, with our node_modules for its etcd3 client. `txn-create` is a namespace create's
  * shape (create-if-absent with a parent check in one transaction), `get` a linearizable read.
+ * bench/e2e also runs our own range load (support/etcd-range-load.ts, since load.js has none) the
+ * same way, in its own process.
  */
 import { execFile, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -12,6 +14,8 @@ import { promisify } from 'node:util';
 /** From dist/bench/support: the repository's root is three levels up, shared/ beside it. */
 export const DEFAULT_ETCD_PEER_DIR = resolve(__dirname, '../../../../shared/peers/etcd');
 const NODE_MODULES = resolve(__dirname, '../../../node_modules');
+/** Compiled beside this file. */
+const RANGE_LOAD = resolve(__dirname, 'etcd-range-load.js');
 /** cluster.sh may install etcd first. */
 const START_TIMEOUT_MS = 300_000;
 
@@ -56,9 +60,23 @@ export class EtcdPeer {
   }
 
   /** One closed-loop run of load.js; resolves with its figures. */
-  async run(op: EtcdOp, concurrency: number, seconds: number): Promise<EtcdResult> {
+  run(op: EtcdOp, concurrency: number, seconds: number): Promise<EtcdResult> {
+    return this.runLoad(`load.js ${op}`, `${this.peerDir}/load.js`, [op, String(concurrency), String(seconds)], seconds);
+  }
+
+  /**
+   * One closed-loop run of our range load (support/etcd-range-load.ts): each call reads the `keys`
+   * keys under one prefix, after `warmupSeconds` of unmeasured calls.
+   */
+  runRange(keys: number, concurrency: number, seconds: number, warmupSeconds: number): Promise<EtcdResult> {
+    const args = [String(concurrency), String(seconds), String(warmupSeconds), String(keys)];
+    return this.runLoad(`range load (${keys} keys)`, RANGE_LOAD, args, warmupSeconds + seconds);
+  }
+
+  /** Runs `script ENDPOINTS ...args` in its own process (its CPU is not ours) and parses its last stdout line. */
+  private async runLoad(what: string, script: string, args: readonly string[], seconds: number): Promise<EtcdResult> {
     if (this.endpoints === '') throw new Error('etcd peer not started');
-    const child = spawn(process.execPath, [`${this.peerDir}/load.js`, this.endpoints, op, String(concurrency), String(seconds)], {
+    const child = spawn(process.execPath, [script, this.endpoints, ...args], {
       env: { ...process.env, NODE_PATH: NODE_MODULES },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -69,7 +87,7 @@ export class EtcdPeer {
       child.once('error', fail);
       child.once('close', (c, signal) => done(c ?? signal ?? 'unknown'));
     }).finally(() => clearTimeout(killer));
-    if (code !== 0) throw new Error(`etcd load.js ${op} exited with ${code}; stdout: ${stdout.trim()}`);
+    if (code !== 0) throw new Error(`etcd ${what} exited with ${code}; stdout: ${stdout.trim()}`);
     return parseLoadLine(stdout.trim().split('\n').pop() ?? '');
   }
 
