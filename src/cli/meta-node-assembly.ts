@@ -3,10 +3,11 @@
  * DIR/snapshots, the namespace FSM on its own LMDB environment in DIR/namespace, a TCP transport
  * for Raft and the gRPC service. The composition root for the CLI, the test cluster and benchmarks.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   FileSnapshotStore,
+  CorruptionError,
   Raft,
   TcpTransport,
   defaultConfig,
@@ -17,7 +18,7 @@ import {
   type Logger,
   type TcpTlsOptions,
 } from '../raft/index';
-import { openLmdbRaftStores } from '../raft/lmdb/index';
+import { lmdbDataFileProblem, openLmdbRaftStores } from '../raft/lmdb/index';
 import { BlockUpkeep } from '../cluster/block-upkeep';
 import { DEFAULT_UPKEEP, type UpkeepSettings } from '../cluster/upkeep-settings';
 import { MetaFsm } from '../meta/meta-fsm';
@@ -77,7 +78,21 @@ const META_SNAPSHOT_MAX_ENTRIES = 100_000;
 export async function startMetaNode(options: MetaNodeOptions): Promise<RunningMetaNode> {
   const { id, dir, logger } = options;
   mkdirSync(join(dir, 'raft'), { recursive: true });
+  // A data file cut short would kill the process with SIGBUS on first touch: refuse it by name.
+  for (const file of [join(dir, 'raft', 'data.mdb'), join(dir, 'namespace', 'data.mdb')]) {
+    const problem = existsSync(file) ? lmdbDataFileProblem(file) : undefined;
+    if (problem !== undefined) throw new CorruptionError(problem);
+  }
   const stores = openLmdbRaftStores(join(dir, 'raft'));
+  try {
+    // A damaged record is refused now, before anything is served (see verifyAll).
+    const started = performance.now();
+    const checked = stores.logs.verifyAll();
+    logger.info('raft log verified', { records: checked, ms: Math.round(performance.now() - started) });
+  } catch (error: unknown) {
+    await Promise.allSettled([stores.logs.close(), stores.stable.close()]);
+    throw error;
+  }
   const snapshotStore = await FileSnapshotStore.open(join(dir, 'snapshots'), { logger });
   const fsm = MetaFsm.open(join(dir, 'namespace'));
   const transport = await TcpTransport.listen({

@@ -19,6 +19,7 @@
 import { mkdirSync, accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { CorruptionError } from '../raft/index';
 import { EtcdRegistration } from '../server/etcd-registration';
 import { DataServerDiscovery } from '../server/dataserver-discovery';
 import { MetricsServer } from '../server/metrics-server';
@@ -30,11 +31,17 @@ import { ClusterJoin } from './join-cluster';
 import { grpcPeerCredentials } from '../server/grpc-tls';
 import { lockDataDir } from './data-dir-lock';
 import { judgeStoredMembership } from './stored-membership';
+import { clearRebuildMarker, readRebuildMarker } from './minfs-admin-rebuild';
 import { version } from './version';
 import { TEST_ONLY_BUGS_VARIABLE, testOnlyBugs } from './test-only-bugs';
+import { tolerateLmdbCommitRejections } from './lmdb-commit-rejections';
 
 /** Exit status for a refused start: flags, config, ports or data directory. */
 const EXIT_REFUSED = 2;
+/** Exit status for a data directory found damaged (a record failing its checksum, a broken snapshot). */
+const EXIT_DAMAGED = 3;
+/** How long a node whose Raft failed may take to stop before it exits anyway. */
+const FAILED_STOP_TIMEOUT_MS = 10_000;
 /** How long a stopping leader waits for a follower to take over before it just stops. */
 const HANDOVER_TIMEOUT_MS = 2_000;
 
@@ -51,7 +58,10 @@ interface Flags {
 }
 
 class StartRefused extends Error {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    readonly exitCode = EXIT_REFUSED,
+  ) {
     super(problems.join('; '));
   }
 }
@@ -132,9 +142,24 @@ function resolveNode(
 }
 
 /** A start failure an operator can act on, in one line; anything else is rethrown. */
-function explainStartError(error: unknown, where: { raftBind: string; grpcBind: string; dataDir: string }): never {
+function explainStartError(
+  error: unknown,
+  where: { raftBind: string; grpcBind: string; dataDir: string; self?: PeerConfig },
+  others: readonly PeerConfig[] = [],
+): never {
   const e = error as NodeJS.ErrnoException & { code?: unknown };
   const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof CorruptionError) {
+    throw new StartRefused(
+      [
+        `the data directory ${where.dataDir} is damaged: ${text}`,
+        'this node will not serve it; rebuild it from the other members (the damaged directory is moved aside, not deleted):',
+        `  minfs-admin rebuild --servers ${others.map((p) => p.grpcAddr).join(',') || '<a member>'} --node-id ${where.self?.id ?? '<id>'} --data-dir ${where.dataDir}`,
+        'then start this node with its usual command line',
+      ],
+      EXIT_DAMAGED,
+    );
+  }
   if (e.code === 'EADDRINUSE' || /EADDRINUSE|address already in use|No address added out of total/.test(text)) {
     throw new StartRefused([`a port is in use (Raft ${where.raftBind}, gRPC ${where.grpcBind}): ${text}`]);
   }
@@ -162,6 +187,7 @@ async function main(): Promise<void> {
     config.logging.level,
     logFile === '' ? undefined : { path: resolve(logFile.replaceAll('{id}', where.self.id)), maxBytes, maxFiles },
   );
+  tolerateLmdbCommitRejections(logger);
   if (switched.bugs !== undefined) logger.warn('TEST-ONLY Raft bugs are switched on: this node is unsafe', { bugs: Object.keys(switched.bugs) });
   const members = new StaticMemberDirectory(config.peers.map((p) => ({ id: p.id, grpcAddress: p.grpcAddr })));
   let running: RunningMetaNode;
@@ -182,9 +208,19 @@ async function main(): Promise<void> {
       testOnlyBugs: switched.bugs,
     });
   } catch (error) {
-    explainStartError(error, where);
+    explainStartError(
+      error,
+      where,
+      config.peers.filter((p) => p.id !== where.self.id),
+    );
   }
-  if (flags.bootstrap) {
+  const hasState = (): boolean => running.node.raft.stats().lastLogIndex > 0 || running.node.raft.configuration().servers.length > 0;
+  const rebuilt = readRebuildMarker(where.dataDir);
+  if (rebuilt !== undefined && hasState()) clearRebuildMarker(where.dataDir);
+  if (rebuilt !== undefined && !hasState()) {
+    // Emptied by minfs-admin rebuild, which already added it back: the leader sends its state.
+    logger.info('rebuilt by minfs-admin rebuild: waiting for the state from the leader', { damagedCopy: rebuilt.damagedCopy });
+  } else if (flags.bootstrap) {
     const configuration = { servers: config.peers.map((p) => ({ id: p.id, address: p.raftAddr, suffrage: 'voter' as const })) };
     const outcome = await running.bootstrap(configuration);
     if (outcome.bootstrapped) logger.info('bootstrapped the cluster', { servers: config.peers.map((p) => p.id) });
@@ -259,6 +295,10 @@ async function main(): Promise<void> {
   const stop = async (signal: string, exitCode = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    // Also the status of a natural exit: after a storage failure the stores may never settle
+    // their last writes, and the process then ends when nothing else is left to run.
+    process.exitCode = exitCode;
+    if (exitCode !== 0) setTimeout(() => process.exit(exitCode), FAILED_STOP_TIMEOUT_MS).unref();
     logger.info('stopping', { signal });
     joining?.stop();
     const { raft } = running.node;
@@ -295,7 +335,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof StartRefused) {
     for (const p of error.problems) process.stderr.write(`metaServer: ${p}\n`);
-    process.exit(EXIT_REFUSED);
+    process.exit(error.exitCode);
   }
   process.stderr.write(`metaServer failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

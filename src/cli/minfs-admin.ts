@@ -29,6 +29,7 @@ import { metaChannelCredentials, type MetaTlsOptions } from '../wire/meta-tls';
 import { AdminCallError, AdminClient, AdminClients, surveyCluster, surveyMembers, type ClusterView } from './admin-client';
 import { loadMetaServerConfig } from './meta-server-config';
 import { parseMetaAddresses, DEFAULT_META } from './minfs';
+import { runRebuild } from './minfs-admin-rebuild';
 import { runRecover } from './minfs-admin-recover';
 import { CLIENT_TLS_NAMES, loadTlsFiles, tlsFilesFromFlagsOrEnv, TlsFilesError } from './tls-files';
 
@@ -300,6 +301,18 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
       if (o.yes !== true)
         throw new UsageError('recover rewrites the stored configuration and may lose committed writes; run it again with --yes');
       say(await runRecover(o.dataDir, o.nodeId, o.peers));
+    });
+
+  program
+    .command('rebuild')
+    .description(
+      'bring back a stopped member whose data directory is damaged or lost: it leaves the membership, its directory is moved aside, it rejoins empty and receives the state from the others',
+    )
+    .requiredOption('--data-dir <dir>', "the stopped node's data directory")
+    .requiredOption('--node-id <id>', "the stopped node's id")
+    .action(async (o: { dataDir: string; nodeId: string }, command: Command) => {
+      const options = globals(command);
+      say(await runRebuild(await leader(options), o.dataDir, o.nodeId));
     });
 
   try {

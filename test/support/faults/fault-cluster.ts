@@ -6,7 +6,8 @@
  * etcd stopped and started. Each node's log goes to logs/<id>.log under the run's directory,
  * kept when a run fails.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { EtcdServer } from '../etcd-server';
@@ -26,7 +27,19 @@ export interface FaultClusterOptions {
   readonly raft: Record<string, unknown>;
   /** Environment of every node (e.g. MINFS_TEST_ONLY_RAFT_BUGS). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Puts the first node's data directory on a tmpfs of this many bytes (needs root), for disk-full faults. */
+  readonly smallDiskBytes?: number;
 }
+
+/** A node's data directory on a small filesystem that the nemesis can fill up and free again. */
+export interface SmallDisk {
+  readonly nodeId: string;
+  fill(): void;
+  free(): void;
+}
+
+/** What metaServer logs when Raft stopped on a failure and the process is about to exit 1. */
+const SELF_STOP_MESSAGE = 'raft stopped on a failure it cannot recover from; exiting';
 
 export type NodeState = 'running' | 'paused' | 'killed';
 
@@ -42,6 +55,7 @@ export class FaultCluster {
   readonly links: LinkFaults;
   private readonly nodes: Node[] = [];
   private readonly clients = new Map<string, MetaClient>();
+  private mounted: string | undefined;
 
   private constructor(
     private readonly options: FaultClusterOptions,
@@ -73,6 +87,7 @@ export class FaultCluster {
     writeFileSync(configFile, stringify(config));
     const cluster = new FaultCluster(options, configFile, ids, listen);
     try {
+      if (options.smallDiskBytes !== undefined) cluster.mountSmallDisk(path.join(dir, ids[0]!), options.smallDiskBytes);
       for (let i = 0; i < size; i++) {
         const proxy = await RaftLinkProxy.start(ids[i]!, advertised[i]!, listen[i]!, cluster.links, options.random);
         cluster.nodes.push({ id: ids[i]!, grpcPort: grpc[i]!, proxy, state: 'killed', process: undefined as unknown as MetaServerProcess });
@@ -109,6 +124,34 @@ export class FaultCluster {
       this.clients.set(id, client);
     }
     return client;
+  }
+
+  /** The small disk of the first node, when it could be mounted. */
+  smallDisk(): SmallDisk | undefined {
+    const mount = this.mounted;
+    if (mount === undefined) return undefined;
+    const ballast = path.join(mount, 'ballast');
+    return {
+      nodeId: this.nodes[0]!.id,
+      fill: () => fillUp(ballast),
+      free: () => rmSync(ballast, { force: true }),
+    };
+  }
+
+  /**
+   * A node that stopped on its own (Raft stops on a failed write and the process then exits 1),
+   * counted as stopped so that it is started again: waits for the exit of a node that announced
+   * it; returns its exit code, or undefined when it neither exited nor announced stopping.
+   */
+  async reap(id: string): Promise<number | null | undefined> {
+    const node = this.node(id);
+    if (node.state === 'killed') return undefined;
+    const announced = node.process.lines.some((l) => l['message'] === SELF_STOP_MESSAGE);
+    if (!announced && node.process.child.exitCode === null) return undefined;
+    const [code] = await node.process.exited;
+    node.state = 'killed';
+    node.proxy.resetAll();
+    return code;
   }
 
   /** kill -9: no goodbye, nothing flushed that was not already written. */
@@ -198,6 +241,13 @@ export class FaultCluster {
       }
       await node.proxy.close();
     }
+    if (this.mounted !== undefined) spawnSync('umount', ['-l', this.mounted]);
+  }
+
+  private mountSmallDisk(where: string, bytes: number): void {
+    mkdirSync(where, { recursive: true });
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', where], { encoding: 'utf8' });
+    if (mounted.status === 0) this.mounted = where;
   }
 
   private node(id: string): Node {
@@ -225,5 +275,18 @@ export class FaultCluster {
     );
     node.state = 'running';
     await node.process.line((l) => l['event'] === 'serving');
+  }
+}
+
+/** Writes zeros to `file` until the filesystem has no room left. */
+function fillUp(file: string): void {
+  const fd = openSync(file, 'a');
+  const chunk = Buffer.alloc(1 << 20);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -7,6 +7,7 @@
  *   FAULT_SIZES    cluster sizes, comma-separated (default 3)
  *   FAULT_SEED     first round's seed (default: from the clock, printed); round i uses seed + i
  *   FAULT_SEEDS    exact seeds to run, comma-separated (replaying failures), instead of the above
+ *   FAULT_KINDS    fault kinds to draw from, comma-separated (default: all that can run here)
  *
  * A failing round keeps its directory (the nodes' logs, config.yaml) with round-<seed>.json
  * (schedule, what was done, checker verdict, digests, the whole history), and the summary says
@@ -36,7 +37,11 @@ const ALL_KINDS: readonly FaultKind[] = [
   'slow-links',
   'lossy-links',
   'etcd-outage',
+  'disk-full',
 ];
+
+/** The first node's data directory lives on a tmpfs this big where it can be mounted (root). */
+const SMALL_DISK_BYTES = 256 << 20;
 
 export const ROUND_OPTIONS: RoundOptions = { clients: 6, pathsPerRound: 6, callTimeoutMs: 2_000, quietMs: 300, checkTimeoutMs: 30_000 };
 
@@ -48,6 +53,8 @@ export interface SuiteSettings {
   readonly kinds?: readonly FaultKind[];
   /** Ends the run at the first failing round, and keeps nothing (a test that expects one). */
   readonly stopAtFirstFailure?: boolean;
+  /** Over ROUND_OPTIONS. */
+  readonly round?: Partial<RoundOptions>;
   /** config.yaml raft keys over SUITE_RAFT. */
   readonly raft?: Record<string, unknown>;
   readonly report: (line: string) => void;
@@ -75,14 +82,16 @@ export function settingsFromEnvironment(report: (line: string) => void): SuiteSe
   if (sizes.some((s) => s !== 3 && s !== 5) || seeds.some((s) => !Number.isInteger(s))) {
     throw new Error(`FAULT_SIZES must list 3 or 5, FAULT_SEED(S) integers: ${JSON.stringify({ sizes, seeds })}`);
   }
-  return { sizes, seeds, report };
+  const kinds = env['FAULT_KINDS'] === undefined || env['FAULT_KINDS'] === '' ? undefined : env['FAULT_KINDS'].split(',');
+  const unknown = kinds?.filter((k) => !(ALL_KINDS as readonly string[]).includes(k)) ?? [];
+  if (unknown.length > 0) throw new Error(`FAULT_KINDS: unknown ${unknown.join(', ')} (known: ${ALL_KINDS.join(', ')})`);
+  return { sizes, seeds, report, ...(kinds === undefined ? {} : { kinds: kinds as FaultKind[] }) };
 }
 
 export async function runFaultSuite(settings: SuiteSettings): Promise<SuiteOutcome> {
   const base = mkdtempSync(path.join(tmpdir(), 'minfs-faults-'));
   const etcd = etcdMissing() === undefined ? await EtcdServer.start() : undefined;
   const kinds = (settings.kinds ?? ALL_KINDS).filter((k) => k !== 'etcd-outage' || etcd !== undefined);
-  const choices: ScheduleChoices = { kinds, minHoldMs: 500, maxHoldMs: 1_500, maxSteps: 3 };
   const rounds: RoundResult[] = [];
   const failed: RoundResult[] = [];
   try {
@@ -94,13 +103,24 @@ export async function runFaultSuite(settings: SuiteSettings): Promise<SuiteOutco
         random: seededRandom(settings.seeds[0] ?? 0),
         etcd,
         raft: { ...SUITE_RAFT, ...settings.raft },
+        smallDiskBytes: SMALL_DISK_BYTES,
         ...(settings.env === undefined ? {} : { env: settings.env }),
       });
+      const diskFull = cluster.smallDisk();
+      const choices: ScheduleChoices = {
+        kinds: kinds.filter((k) => k !== 'disk-full' || diskFull !== undefined),
+        minHoldMs: 500,
+        maxHoldMs: 1_500,
+        maxSteps: 3,
+      };
       try {
         for (const [i, seed] of settings.seeds.entries()) {
           const schedule = scheduleFor(seed, choices);
           const started = performance.now();
-          const result = await runRound({ cluster, random: seededRandom(seed), etcd }, schedule, i, ROUND_OPTIONS);
+          const result = await runRound({ cluster, random: seededRandom(seed), etcd, diskFull }, schedule, i, {
+            ...ROUND_OPTIONS,
+            ...settings.round,
+          });
           rounds.push(result);
           const seconds = ((performance.now() - started) / 1000).toFixed(1);
           settings.report(

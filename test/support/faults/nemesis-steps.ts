@@ -4,7 +4,7 @@
  * round's record.
  */
 import type { EtcdServer } from '../etcd-server';
-import type { FaultCluster } from './fault-cluster';
+import type { FaultCluster, SmallDisk } from './fault-cluster';
 import type { FaultStep } from './fault-schedules';
 import type { LinkCondition } from './link-faults';
 
@@ -13,7 +13,7 @@ export interface NemesisContext {
   readonly random: () => number;
   readonly etcd?: EtcdServer | undefined;
   /** Fills and frees a node's small filesystem (disk-full), when the suite has one. */
-  readonly diskFull?: { readonly nodeId: string; fill(): void; free(): void } | undefined;
+  readonly diskFull?: SmallDisk | undefined;
 }
 
 export async function runStep(context: NemesisContext, step: FaultStep): Promise<string> {
@@ -98,7 +98,11 @@ export async function runStep(context: NemesisContext, step: FaultStep): Promise
       disk.fill();
       await hold();
       disk.free();
-      return `disk-full: ${disk.nodeId}`;
+      // A node that could not write may have stopped (Raft stops on a failed write; the process
+      // then exits 1): that is the expected outcome, not a crash. It starts again on free space.
+      const exited = await cluster.reap(disk.nodeId);
+      await cluster.restart(disk.nodeId);
+      return `disk-full: ${disk.nodeId}${exited === undefined ? ' kept running' : ` exited ${exited}, restarted`}`;
     }
   }
 }
