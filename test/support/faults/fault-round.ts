@@ -113,7 +113,7 @@ async function createDirectory(context: NemesisContext, directory: string): Prom
 }
 
 /** Every replica's digest at one checkpoint entry (each hashes its state exactly there). */
-async function replicaDigests(context: NemesisContext, leader: string): Promise<{ node: string; index: string; hash: string }[]> {
+export async function replicaDigests(context: Pick<NemesisContext, 'cluster'>, leader: string): Promise<{ node: string; index: string; hash: string }[]> {
   const { cluster } = context;
   const admins = cluster.ids.map((id) => new AdminClient(cluster.grpcAddress(id)));
   try {
