@@ -16,6 +16,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { DataServer, silentLogger } from '../../../src/dataserver';
 import { etcdMissing, EtcdServer } from '../etcd-server';
 import { FaultCluster } from './fault-cluster';
 import { runRound, type RoundOptions, type RoundResult } from './fault-round';
@@ -39,6 +40,8 @@ const ALL_KINDS: readonly FaultKind[] = [
   'etcd-outage',
   'disk-full',
 ];
+
+const DATA_SERVERS = 3;
 
 /** The first node's data directory lives on a tmpfs this big where it can be mounted (root). */
 const SMALL_DISK_BYTES = 256 << 20;
@@ -106,6 +109,21 @@ export async function runFaultSuite(settings: SuiteSettings): Promise<SuiteOutco
         smallDiskBytes: SMALL_DISK_BYTES,
         ...(settings.env === undefined ? {} : { env: settings.env }),
       });
+      // Reference DataServers heartbeating the cluster through every fault (their reports and the
+      // upkeep they cause go through the log too, and into the digests).
+      const dataServers = Array.from(
+        { length: DATA_SERVERS },
+        (_, i) =>
+          new DataServer({
+            id: `ds-${i + 1}`,
+            dataDir: path.join(dir, `ds-${i + 1}`),
+            metaServers: cluster.ids.map((id) => cluster.grpcAddress(id)),
+            heartbeatIntervalMs: 1_000,
+            capacityBytes: 1 << 30,
+            logger: silentLogger,
+          }),
+      );
+      await Promise.all(dataServers.map((d) => d.start()));
       const diskFull = cluster.smallDisk();
       const choices: ScheduleChoices = {
         kinds: kinds.filter((k) => k !== 'disk-full' || diskFull !== undefined),
@@ -135,6 +153,7 @@ export async function runFaultSuite(settings: SuiteSettings): Promise<SuiteOutco
           }
         }
       } finally {
+        await Promise.all(dataServers.map((d) => d.stop()));
         await cluster.close();
       }
     }
