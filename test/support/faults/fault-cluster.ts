@@ -56,6 +56,8 @@ export class FaultCluster {
   private readonly nodes: Node[] = [];
   private readonly clients = new Map<string, MetaClient>();
   private mounted: string | undefined;
+  /** Exits reap() found that no orderly stop announced, until crashed() reports them. */
+  private readonly unexplained: string[] = [];
 
   private constructor(
     private readonly options: FaultClusterOptions,
@@ -151,6 +153,8 @@ export class FaultCluster {
     const [code] = await node.process.exited;
     node.state = 'killed';
     node.proxy.resetAll();
+    // Exiting without saying why is a crash (an unhandled error), not the orderly stop.
+    if (!announced) this.unexplained.push(`${id} exited ${code} without saying why: ${node.process.stderr().slice(-2_000)}`);
     return code;
   }
 
@@ -222,11 +226,14 @@ export class FaultCluster {
     await Promise.all(this.nodes.filter((n) => n.state === 'killed').map((n) => this.launch(n)));
   }
 
-  /** The nodes that exited without being killed by us (a crash), with their stderr. */
-  crashed(): { id: string; code: number | null; stderr: string }[] {
-    return this.nodes
+  /** The nodes that exited without being killed by us or stopping in order (a crash), with their stderr. */
+  crashed(): string[] {
+    const running = this.nodes
       .filter((n) => n.state !== 'killed' && n.process.child.exitCode !== null)
-      .map((n) => ({ id: n.id, code: n.process.child.exitCode, stderr: n.process.stderr() }));
+      .map((n) => `${n.id} exited ${n.process.child.exitCode}: ${n.process.stderr().slice(-2_000)}`);
+    const found = [...this.unexplained, ...running];
+    this.unexplained.length = 0;
+    return found;
   }
 
   async close(): Promise<void> {

@@ -69,7 +69,7 @@ export async function runRound(
   } finally {
     await clients.stop();
   }
-  const crashed = cluster.crashed().map((c) => `${c.id} exited ${c.code}: ${c.stderr.slice(-2_000)}`);
+  const crashed = cluster.crashed();
   await cluster.healAll();
   const leader = await cluster.leader(20_000);
   if (leader === undefined) throw new Error(`no leader after healing (round ${round}, ${actions.join('; ')})`);
@@ -113,7 +113,10 @@ async function createDirectory(context: NemesisContext, directory: string): Prom
 }
 
 /** Every replica's digest at one checkpoint entry (each hashes its state exactly there). */
-export async function replicaDigests(context: Pick<NemesisContext, 'cluster'>, leader: string): Promise<{ node: string; index: string; hash: string }[]> {
+export async function replicaDigests(
+  context: Pick<NemesisContext, 'cluster'>,
+  leader: string,
+): Promise<{ node: string; index: string; hash: string }[]> {
   const { cluster } = context;
   const admins = cluster.ids.map((id) => new AdminClient(cluster.grpcAddress(id)));
   try {
