@@ -72,7 +72,7 @@ test(`API fuzzing of a running 3-process cluster for ${seconds} s: proper status
         }
         counts.fields++;
         const rawPath = unaryPaths[Math.floor(random() * unaryPaths.length)]!;
-        const code = await new Promise<number>((resolve) => {
+        const code = await new Promise<grpc.status>((resolve) => {
           raws[cluster.ids.indexOf(node)]!.makeUnaryRequest(
             rawPath,
             (b: Uint8Array) => Buffer.from(b),
