@@ -43,23 +43,21 @@ export async function runRebuild(leader: AdminClient, dataDir: string, nodeId: s
   if (holder !== undefined) throw new Error(`${dataDir} is in use by process ${holder}: stop that metaServer first`);
   const members = (await leader.members()).members;
   const member = members.find((m) => m.id === nodeId);
-  const earlier = readRebuildMarker(dataDir);
-  let marker: RebuildMarker;
-  if (member !== undefined) {
+  // A marker left by an earlier rebuild that stopped half-way: the directory is already aside.
+  let marker = readRebuildMarker(dataDir);
+  if (marker !== undefined && marker.nodeId !== nodeId) throw new Error(`${dataDir} was being rebuilt as ${marker.nodeId}, not ${nodeId}`);
+  if (marker === undefined) {
+    if (member === undefined) throw new Error(`${nodeId} is not a member (members: ${members.map((m) => m.id).join(', ')})`);
     if (member.leader) throw new Error(`${nodeId} is the leader: a running node cannot be rebuilt`);
     if (member.grpc_address === '') throw new Error(`${nodeId} has no gRPC address in the membership; cannot re-add it`);
-    await leader.remove(nodeId);
+    // The directory goes aside first: if anything after fails, running this again resumes here.
     const damagedCopy = `${dataDir}.damaged-${now.toISOString().replaceAll(':', '')}`;
     if (existsSync(dataDir)) renameSync(dataDir, damagedCopy);
     mkdirSync(dataDir, { recursive: true });
     marker = { nodeId, raftAddress: member.raft_address, grpcAddress: member.grpc_address, damagedCopy };
     writeFileSync(join(dataDir, REBUILD_MARKER), `${JSON.stringify(marker, null, 1)}\n`);
-  } else if (earlier !== undefined && earlier.nodeId === nodeId) {
-    // A rebuild that removed the node and emptied its directory but failed to add it back.
-    marker = earlier;
-  } else {
-    throw new Error(`${nodeId} is not a member (members: ${members.map((m) => m.id).join(', ')})`);
   }
+  if (member !== undefined) await leader.remove(nodeId);
   await leader.join(nodeId, marker.raftAddress, marker.grpcAddress);
   return (
     `rebuilt ${nodeId}: removed and added back as a non-voter (promoted to voter once caught up); ` +

@@ -106,10 +106,6 @@ export class FaultCluster {
     return this.nodes.map((n) => n.id);
   }
 
-  get configPath(): string {
-    return this.configFile;
-  }
-
   grpcAddress(id: string): string {
     return `127.0.0.1:${this.node(id).grpcPort}`;
   }
