@@ -27,9 +27,10 @@ import { writeE2eChart, type Figures, type PairFigures } from './support/e2e-cha
 import { E2E_PAIRS, RANGE_OP, TARGET_CONCURRENCY, pairLabel, type E2eEtcdOp, type E2ePair } from './support/e2e-pairs';
 import type { LoopResult } from './support/meta-closed-loop';
 import { EtcdPeer, type EtcdResult } from './support/meta-etcd-peer';
-import { emit, etcdLine, note, oursLine, ratioLine } from './support/meta-lines';
+import { emit, etcdLine, note, ratioLine } from './support/meta-lines';
+import { measureOurs, reportFailure } from './support/meta-measure';
 import { MetaSession } from './support/meta-session';
-import { LIST_ENTRIES, MetaWorkloads, type MetaOp } from './support/meta-workloads';
+import { LIST_ENTRIES, MetaWorkloads } from './support/meta-workloads';
 
 const BENCH = 'e2e';
 /** Enough calls in flight to exercise batching paths (Raft, LMDB) before anything is measured. */
@@ -40,27 +41,6 @@ interface PairRecord {
   readonly pair: E2ePair;
   readonly ours: (LoopResult | undefined)[];
   readonly etcd: (EtcdResult | undefined)[];
-}
-
-function report(what: string, error: unknown): void {
-  note(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-}
-
-async function measureOurs(
-  session: MetaSession,
-  workloads: MetaWorkloads,
-  op: MetaOp,
-  concurrency: number,
-  options: E2eOptions,
-): Promise<LoopResult> {
-  const spec = { concurrency, seconds: options.seconds, warmupSeconds: options.warmupSeconds };
-  await session.retarget();
-  const call = await workloads.prepare(op, spec);
-  const { result, leader, leaderChanged } = await session.measure(spec, call);
-  emit(oursLine({ bench: BENCH, op, concurrency, target: options.target, leader, leaderChanged }, result));
-  if (Object.keys(result.errors).length > 0 || result.exhaustedWorkers > 0 || leaderChanged) process.exitCode = 1;
-  return result;
 }
 
 /** load.js for its ops; our range load, with our warm-up, for the range read. */
@@ -82,9 +62,9 @@ async function measurePair(
   const { pair } = record;
   const concurrency = options.concurrency[index]!;
   try {
-    record.ours[index] = await measureOurs(session, workloads, pair.ours, concurrency, options);
+    record.ours[index] = await measureOurs(BENCH, session, workloads, pair.ours, concurrency, options);
   } catch (error: unknown) {
-    report(`${pair.ours} c=${concurrency}`, error);
+    reportFailure(`${pair.ours} c=${concurrency}`, error);
   }
   if (etcd === undefined) return;
   try {
@@ -92,7 +72,7 @@ async function measurePair(
     record.etcd[index] = result;
     emit(etcdLine(BENCH, pair.etcd, concurrency, result));
   } catch (error: unknown) {
-    report(`etcd ${pair.etcd} c=${concurrency}`, error);
+    reportFailure(`etcd ${pair.etcd} c=${concurrency}`, error);
   }
 }
 

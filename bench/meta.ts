@@ -19,7 +19,8 @@ import { openClusters, runBench } from './support/bench-main';
 import { parseMetaOptions, type MetaBenchOptions } from './support/meta-cli';
 import type { LoopResult } from './support/meta-closed-loop';
 import { EtcdPeer, type EtcdOp, type EtcdResult } from './support/meta-etcd-peer';
-import { emit, etcdLine, note, oursLine, ratioLine, type RatioTarget } from './support/meta-lines';
+import { emit, etcdLine, note, ratioLine, type RatioTarget } from './support/meta-lines';
+import { measureOurs, reportFailure } from './support/meta-measure';
 import { MetaSession } from './support/meta-session';
 import { MetaWorkloads, type MetaOp } from './support/meta-workloads';
 
@@ -33,27 +34,6 @@ const TARGET_CONCURRENCY = 64;
 /** Enough calls in flight to exercise batching paths (Raft, LMDB) before anything is measured. */
 const PREWARM_CONCURRENCY = 64;
 
-function report(what: string, error: unknown): void {
-  note(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-}
-
-async function measureOurs(
-  session: MetaSession,
-  workloads: MetaWorkloads,
-  op: MetaOp,
-  concurrency: number,
-  options: MetaBenchOptions,
-): Promise<LoopResult> {
-  const spec = { concurrency, seconds: options.seconds, warmupSeconds: options.warmupSeconds };
-  await session.retarget();
-  const call = await workloads.prepare(op, spec);
-  const { result, leader, leaderChanged } = await session.measure(spec, call);
-  emit(oursLine({ bench: BENCH, op, concurrency, target: options.target, leader, leaderChanged }, result));
-  if (Object.keys(result.errors).length > 0 || result.exhaustedWorkers > 0 || leaderChanged) process.exitCode = 1;
-  return result;
-}
-
 async function runConcurrency(
   session: MetaSession,
   workloads: MetaWorkloads,
@@ -65,9 +45,9 @@ async function runConcurrency(
   const peer = new Map<EtcdOp, EtcdResult>();
   for (const op of options.ops) {
     try {
-      ours.set(op, await measureOurs(session, workloads, op, concurrency, options));
+      ours.set(op, await measureOurs(BENCH, session, workloads, op, concurrency, options));
     } catch (error: unknown) {
-      report(`${op} c=${concurrency}`, error);
+      reportFailure(`${op} c=${concurrency}`, error);
     }
     const pair = PAIRS.find((p) => p.ours === op);
     if (etcd === undefined || pair === undefined) continue;
@@ -76,7 +56,7 @@ async function runConcurrency(
       peer.set(pair.etcd, result);
       emit(etcdLine(BENCH, pair.etcd, concurrency, result));
     } catch (error: unknown) {
-      report(`etcd ${pair.etcd} c=${concurrency}`, error);
+      reportFailure(`etcd ${pair.etcd} c=${concurrency}`, error);
     }
   }
   for (const pair of PAIRS) {

@@ -13,6 +13,7 @@ import { DataServer } from '../dataserver';
 import { StaticMemberDirectory } from '../server/members';
 import { startMetaNode, type RunningMetaNode } from './meta-node-assembly';
 import { createLogger } from './winston-logger';
+import { tolerateLmdbCommitRejections } from './lmdb-commit-rejections';
 
 async function main(): Promise<void> {
   const opts = new Command()
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(base) || base < 1 || base + 100 + count > 65535) throw new Error(`--base-port ${opts.basePort} is not usable`);
   if (!Number.isInteger(replication) || replication < 1) throw new Error(`--replication must be >= 1, got ${opts.replication}`);
   const logger = createLogger(opts.logLevel);
+  tolerateLmdbCommitRejections(logger);
   const members = new StaticMemberDirectory();
   const nodes: RunningMetaNode[] = [];
   for (let i = 0; i < count; i++) {

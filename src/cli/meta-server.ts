@@ -33,6 +33,7 @@ import { lockDataDir } from './data-dir-lock';
 import { judgeStoredMembership } from './stored-membership';
 import { clearRebuildMarker, readRebuildMarker } from './minfs-admin-rebuild';
 import { version } from './version';
+import { hostPortProblem } from './yaml-fields';
 import { TEST_ONLY_BUGS_VARIABLE, testOnlyBugs } from './test-only-bugs';
 import { tolerateLmdbCommitRejections } from './lmdb-commit-rejections';
 
@@ -123,9 +124,8 @@ function resolveNode(
   if (flags.raftListen !== undefined && flags.raftPort !== undefined) {
     throw new StartRefused(['--raft-listen and --raft-port exclude each other: --raft-port moves the Raft address, --raft-listen only where it is served']);
   }
-  if (flags.raftListen !== undefined && !/^(\[[^\]\s]+\]|[^\s:]+):\d{1,5}$/.test(flags.raftListen)) {
-    throw new StartRefused([`--raft-listen needs host:port, got ${JSON.stringify(flags.raftListen)}`]);
-  }
+  const listenProblem = flags.raftListen === undefined ? undefined : hostPortProblem(flags.raftListen);
+  if (listenProblem !== undefined) throw new StartRefused([`--raft-listen ${listenProblem}`]);
   const raftBind = flags.raftListen ?? (flags.raftPort === undefined ? peer.raftAddr : `${raftHost}:${flags.raftPort}`);
   // Listening elsewhere, the node still names raft_addr as its address: that is what peers dial.
   const raftAdvertise = flags.raftListen === undefined ? undefined : peer.raftAddr;

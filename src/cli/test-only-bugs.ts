@@ -8,14 +8,16 @@ import type { BugName, BugSwitches } from '../raft/index';
 
 export const TEST_ONLY_BUGS_VARIABLE = 'MINFS_TEST_ONLY_RAFT_BUGS';
 
-const KNOWN: readonly BugName[] = [
-  'commitOldTermByCounting',
-  'voteWithoutLogCheck',
-  'ackBeforePersist',
-  'skipHardStatePersist',
-  'readIndexWithoutQuorum',
-  'installSnapshotKeepsConflictingLog',
-];
+/** Every switch of BugSwitches: a Record, so the compiler says when one is added or renamed. */
+const SWITCHES: Record<BugName, true> = {
+  commitOldTermByCounting: true,
+  voteWithoutLogCheck: true,
+  ackBeforePersist: true,
+  skipHardStatePersist: true,
+  readIndexWithoutQuorum: true,
+  installSnapshotKeepsConflictingLog: true,
+};
+const KNOWN = Object.keys(SWITCHES);
 
 /** The switches the variable names, undefined when it is unset; a problem for unknown names. */
 export function testOnlyBugs(value: string | undefined): { bugs: BugSwitches | undefined } | { problem: string } {
@@ -24,7 +26,7 @@ export function testOnlyBugs(value: string | undefined): { bugs: BugSwitches | u
     .split(',')
     .map((n) => n.trim())
     .filter((n) => n !== '');
-  const unknown = names.filter((n) => !(KNOWN as readonly string[]).includes(n));
+  const unknown = names.filter((n) => !KNOWN.includes(n));
   if (unknown.length > 0) return { problem: `${TEST_ONLY_BUGS_VARIABLE}: unknown bug ${unknown.join(', ')} (known: ${KNOWN.join(', ')})` };
   return { bugs: Object.fromEntries(names.map((n) => [n, true])) as BugSwitches };
 }

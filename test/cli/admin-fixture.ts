@@ -9,6 +9,17 @@ import { parse, stringify } from 'yaml';
 import { runAdmin } from '../../src/cli/minfs-admin';
 import { freePorts } from '../support/free-ports';
 
+/** `minfs-admin --json status`, the fields tests read. */
+export interface StatusJson {
+  nodes: { id: string; address: string; state: string; term: string; applied: string; commit: string; lag: string }[];
+  unreachable: Record<string, string>;
+}
+
+/** `minfs-admin --json members`. */
+export interface MembersJson {
+  members: { id: string; suffrage: string; grpc_address: string; leader: boolean; promote: boolean }[];
+}
+
 export interface AdminRun {
   readonly code: number;
   readonly stdout: string;

@@ -16,18 +16,12 @@ import { MetaClient } from '../support/meta-cluster/meta-client';
 import {
   leaderOf,
   metaServerArgs,
-  runMetaServer,
+  runMetaServerFor,
   textOf,
   writeClusterConfig,
-  type MetaServerProcess,
 } from '../support/meta-server-process';
 import { EtcdLeaderView } from '../support/etcd-leader-view';
 
-function run(t: TestContext, args: readonly string[]): MetaServerProcess {
-  const running = runMetaServer(args);
-  t.after(() => running.kill());
-  return running;
-}
 
 async function clusterConfig(t: TestContext, etcdEndpoint?: string): Promise<{ file: string; dir: string; grpc: readonly number[] }> {
   const dir = tempDir(t);
@@ -60,7 +54,7 @@ test(
     /** Waits until etcd names exactly `port`'s node as the leader (on etcd's watch events). */
     const etcdNamesLeader = async (port: number): Promise<void> => etcdView?.until(`meta-${port}`);
     const argsOf = (port: number): string[] => metaServerArgs(file, dir, port);
-    const nodes = new Map(grpc.map((port) => [port, run(t, argsOf(port))]));
+    const nodes = new Map(grpc.map((port) => [port, runMetaServerFor(t, argsOf(port))]));
     for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
     const leaderAddress = await leaderAddressVia(`127.0.0.1:${grpc[0]}`);
     const leaderPort = Number(leaderAddress.split(':')[1]);
@@ -91,7 +85,7 @@ test(
     assert.notEqual(next, leaderAddress, 'another node leads');
     await etcdNamesLeader(Number(next.split(':')[1])); // and no other key claims it
 
-    const again = run(t, argsOf(leaderPort));
+    const again = runMetaServerFor(t, argsOf(leaderPort));
     await again.line((l) => l['event'] === 'serving');
     assert.ok(
       again.lines.some((l) => l['message'] === '--bootstrap ignored: this node already has state'),
@@ -112,7 +106,7 @@ test(
 test('metaServer: with etcd unreachable the nodes still elect a leader and take writes', { timeout: 30_000 }, async (t) => {
   const { file, dir, grpc } = await clusterConfig(t); // etcd at a port nobody listens on
   const [metricsPort] = await freePorts(1);
-  const nodes = grpc.map((port, i) => run(t, metaServerArgs(file, dir, port, i === 0 ? ['--metrics-port', String(metricsPort)] : [])));
+  const nodes = grpc.map((port, i) => runMetaServerFor(t, metaServerArgs(file, dir, port, i === 0 ? ['--metrics-port', String(metricsPort)] : [])));
   for (const node of nodes) await node.line((l) => l['event'] === 'serving');
   const leader = await leaderAddressVia(`127.0.0.1:${grpc[0]}`);
   const client = new MetaClient(leader);
@@ -132,32 +126,32 @@ test('metaServer: with etcd unreachable the nodes still elect a leader and take 
 
 test('metaServer: refused starts say why in one line and exit 2; --version and --help answer', async (t) => {
   const { file, dir, grpc } = await clusterConfig(t);
-  const version = run(t, ['--version']);
+  const version = runMetaServerFor(t, ['--version']);
   assert.deepEqual(await version.exited, [0, null]);
   assert.match(version.lines.map(textOf).join('\n'), /^\d+\.\d+\.\d+$/m);
 
-  const help = run(t, ['--help']);
+  const help = runMetaServerFor(t, ['--help']);
   assert.deepEqual(await help.exited, [0, null]);
   const helpText = help.lines.map(textOf).join('\n');
   for (const flag of ['--config', '--port', '--raft-port', '--node-id', '--data-dir', '--bootstrap', '--version'])
     assert.ok(helpText.includes(flag), flag);
 
-  const unknown = run(t, ['--bogus']);
+  const unknown = runMetaServerFor(t, ['--bogus']);
   assert.notEqual((await unknown.exited)[0], 0);
   assert.match(unknown.stderr(), /unknown option '--bogus'/);
 
-  const missing = run(t, ['--config', path.join(dir, 'absent.yaml')]);
+  const missing = runMetaServerFor(t, ['--config', path.join(dir, 'absent.yaml')]);
   assert.deepEqual(await missing.exited, [2, null]);
   assert.match(missing.stderr(), /absent\.yaml: cannot be read \(ENOENT\)/);
 
   const broken = path.join(dir, 'broken.yaml');
   writeFileSync(broken, 'raft:\n  peers: []\n  heartbeat_timeout: soon\nserver:\n  grpc_port: -1\n');
-  const invalid = run(t, ['--config', broken]);
+  const invalid = runMetaServerFor(t, ['--config', broken]);
   assert.deepEqual(await invalid.exited, [2, null]);
   for (const key of ['raft.peers', 'raft.heartbeat_timeout', 'server.grpc_port'])
     assert.match(invalid.stderr(), new RegExp(`broken\\.yaml: ${key.replace('.', '\\.')}: `));
 
-  const stranger = run(t, ['--config', file, '--node-id', 'meta-1', '--data-dir', path.join(dir, 'x')]);
+  const stranger = runMetaServerFor(t, ['--config', file, '--node-id', 'meta-1', '--data-dir', path.join(dir, 'x')]);
   assert.deepEqual(await stranger.exited, [2, null]);
   assert.match(stranger.stderr(), /node id meta-1 is not in raft\.peers/);
 
@@ -165,14 +159,14 @@ test('metaServer: refused starts say why in one line and exit 2; --version and -
   const squatter = createServer();
   await new Promise<void>((resolve) => squatter.listen(grpc[0], '127.0.0.1', resolve));
   t.after(() => squatter.close());
-  const busy = run(t, ['--config', file, '--port', String(grpc[0]), '--data-dir', path.join(dir, 'busy')]);
+  const busy = runMetaServerFor(t, ['--config', file, '--port', String(grpc[0]), '--data-dir', path.join(dir, 'busy')]);
   assert.deepEqual(await busy.exited, [2, null], busy.stderr());
   assert.match(busy.stderr(), /a port is in use/);
 });
 
 test('metaServer: a data directory in use, of another cluster, or at a changed Raft address is refused with exit 2, and its data is kept', { timeout: 60_000 }, async (t) => {
   const { file, dir, grpc } = await clusterConfig(t);
-  const nodes = grpc.map((port) => run(t, metaServerArgs(file, dir, port)));
+  const nodes = grpc.map((port) => runMetaServerFor(t, metaServerArgs(file, dir, port)));
   for (const node of nodes) await node.line((l) => l['event'] === 'serving');
   const leader = await leaderAddressVia(`127.0.0.1:${grpc[0]}`);
   const client = new MetaClient(leader);
@@ -180,7 +174,7 @@ test('metaServer: a data directory in use, of another cluster, or at a changed R
   await client.call('CreateNode', { path: '/kept', type: 'Directory' });
 
   // A second process on a directory in use.
-  const twin = run(t, ['--config', file, '--port', String(grpc[0]), '--data-dir', path.join(dir, `meta-${grpc[0]}`), '--bootstrap']);
+  const twin = runMetaServerFor(t, ['--config', file, '--port', String(grpc[0]), '--data-dir', path.join(dir, `meta-${grpc[0]}`), '--bootstrap']);
   assert.deepEqual(await twin.exited, [2, null], twin.stderr());
   assert.match(twin.stderr(), /is in use by process \d+/);
 
@@ -190,7 +184,7 @@ test('metaServer: a data directory in use, of another cluster, or at a changed R
   // Node 1's directory started with another cluster's configuration.
   const otherDir = tempDir(t);
   const other = await writeClusterConfig(otherDir, { clusterId: 'cli-test' });
-  const foreign = run(t, ['--config', other.file, '--port', String(other.grpc[0]), '--data-dir', path.join(dir, `meta-${grpc[0]}`), '--bootstrap']);
+  const foreign = runMetaServerFor(t, ['--config', other.file, '--port', String(other.grpc[0]), '--data-dir', path.join(dir, `meta-${grpc[0]}`), '--bootstrap']);
   assert.deepEqual(await foreign.exited, [2, null], foreign.stderr());
   assert.match(foreign.stderr(), /shares no node with raft\.peers/);
   assert.equal(foreign.stderr().trim().split('\n').length, 1, 'one line');
@@ -199,12 +193,12 @@ test('metaServer: a data directory in use, of another cluster, or at a changed R
   const [moved] = await freePorts(1);
   const movedFile = path.join(dir, 'moved.yaml');
   writeFileSync(movedFile, readFileSync(file, 'utf8').replace(/raft_addr: 127\.0\.0\.1:(\d+)/, `raft_addr: 127.0.0.1:${moved}`));
-  const relocated = run(t, metaServerArgs(movedFile, dir, grpc[0]!));
+  const relocated = runMetaServerFor(t, metaServerArgs(movedFile, dir, grpc[0]!));
   assert.deepEqual(await relocated.exited, [2, null], relocated.stderr());
   assert.match(relocated.stderr(), /would listen at 127\.0\.0\.1:\d+: its peers would dial the old address/);
 
   // The original command lines bring the cluster back with its data.
-  const again = grpc.map((port) => run(t, metaServerArgs(file, dir, port)));
+  const again = grpc.map((port) => runMetaServerFor(t, metaServerArgs(file, dir, port)));
   for (const node of again) await node.line((l) => l['event'] === 'serving');
   const back = new MetaClient(await leaderAddressVia(`127.0.0.1:${grpc[0]}`));
   t.after(() => back.close());

@@ -12,38 +12,23 @@ import { parse } from 'yaml';
 import { openMetaEnvironment } from '../../src/meta/meta-environment';
 import { tempDir } from '../support/dataserver/temp-dir';
 import { MetaClient } from '../support/meta-cluster/meta-client';
-import { leaderOf, metaServerArgs, runMetaServer, writeClusterConfig, type MetaServerProcess } from '../support/meta-server-process';
+import { FAST_RAFT, leaderOf, metaServerArgs, runMetaServerFor, startClusterProcesses, type MetaServerProcess } from '../support/meta-server-process';
 import { admin, adminJson, configWithFourthPeer } from './admin-fixture';
+import type { MembersJson, StatusJson } from './admin-fixture';
 
-function run(t: TestContext, args: readonly string[]): MetaServerProcess {
-  const running = runMetaServer(args);
-  t.after(() => running.kill());
-  return running;
-}
 
-interface StatusJson {
-  nodes: { id: string; address: string; state: string; term: string; applied: string; lag: string }[];
-  unreachable: Record<string, string>;
-}
-interface MembersJson {
-  members: { id: string; suffrage: string; grpc_address: string; leader: boolean; promote: boolean }[];
-}
 interface CheckJson {
   verdict: string;
   replicas: { id: string; index?: string; hash?: string; error?: string }[];
 }
 
-const FAST_RAFT = { heartbeat_timeout: '300ms', election_timeout: '300ms', leader_lease_timeout: '250ms' };
-
 async function startCluster(
   t: TestContext,
 ): Promise<{ dir: string; file: string; grpc: readonly number[]; nodes: Map<number, MetaServerProcess>; servers: string }> {
   const dir = tempDir(t);
-  const { file, grpc } = await writeClusterConfig(dir, { clusterId: 'admin-test', raft: FAST_RAFT });
-  const nodes = new Map(grpc.map((port) => [port, run(t, metaServerArgs(file, dir, port))]));
-  for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
-  await leaderOf(`127.0.0.1:${grpc[0]}`);
-  return { dir, file, grpc, nodes, servers: grpc.map((p) => `127.0.0.1:${p}`).join(',') };
+  const { file, ports, nodes, servers } = await startClusterProcesses(t, dir, { clusterId: 'admin-test', raft: FAST_RAFT });
+  await leaderOf(`127.0.0.1:${ports[0]}`);
+  return { dir, file, grpc: ports, nodes, servers };
 }
 
 test(
@@ -64,7 +49,7 @@ test(
     const fourth = await configWithFourthPeer(file, dir);
     const leaderPort = (await leaderOf(`127.0.0.1:${grpc[0]}`)).port;
     const follower = grpc.find((p) => p !== leaderPort)!;
-    const joiner = run(t, [
+    const joiner = runMetaServerFor(t, [
       '--config',
       fourth.file,
       '--port',
@@ -128,7 +113,7 @@ test('minfs-admin check reports a replica whose namespace was changed behind Raf
   const env = openMetaEnvironment(path.join(dir, `meta-${victim}`, 'namespace'));
   await env.trash.put(999_999, 1);
   await env.root.close();
-  const restarted = run(t, metaServerArgs(path.join(dir, 'config.yaml'), dir, victim));
+  const restarted = runMetaServerFor(t, metaServerArgs(path.join(dir, 'config.yaml'), dir, victim));
   await restarted.line((l) => l['event'] === 'serving');
 
   const run2 = await admin('--json', '--servers', servers, 'check');
@@ -248,7 +233,7 @@ test(
     const recovered = await admin(...recoverArgs);
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.match(recovered.stdout, new RegExp(`recovered ${self.id}: state at index \\d+`));
-    const again = run(t, metaServerArgs(file, dir, survivor));
+    const again = runMetaServerFor(t, metaServerArgs(file, dir, survivor));
     await again.line((l) => l['event'] === 'serving');
     assert.equal((await leaderOf(`127.0.0.1:${survivor}`)).port, survivor, 'it elects itself alone');
     const alone = new MetaClient(`127.0.0.1:${survivor}`);
@@ -257,7 +242,7 @@ test(
     await alone.call('CreateNode', { path: '/after-recovery', type: 'Directory' });
 
     const fourth = await configWithFourthPeer(file, dir);
-    const joiner = run(t, [
+    const joiner = runMetaServerFor(t, [
       '--config',
       fourth.file,
       '--port',

@@ -5,6 +5,7 @@
  * of the built programs (the DataServer's dataserver-main.js prints JSON lines too).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { TestContext } from 'node:test';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -31,6 +32,13 @@ export interface MetaServerProcess {
 /** `env`: variables added to this process's environment for the child. */
 export function runMetaServer(args: readonly string[], env: Readonly<Record<string, string>> = {}): MetaServerProcess {
   return runProgram(MAIN, args, env);
+}
+
+/** runMetaServer, killed (if still running) when the test ends. */
+export function runMetaServerFor(t: TestContext, args: readonly string[]): MetaServerProcess {
+  const running = runMetaServer(args);
+  t.after(() => running.kill());
+  return running;
 }
 
 /** A built program (a dist/src/cli/*.js path) run with `args`, its output seen as runMetaServer's is. */
@@ -136,4 +144,33 @@ export async function leaderOf(address: string): Promise<{ host: string; port: n
   } finally {
     client.close();
   }
+}
+
+/** Raft timings short enough for tests that wait on elections (the defaults are 1 s). */
+export const FAST_RAFT = { heartbeat_timeout: '300ms', election_timeout: '300ms', leader_lease_timeout: '250ms' };
+
+/** Three metaServer processes of a cluster written by writeClusterConfig, each serving. */
+export interface StartedCluster {
+  readonly file: string;
+  /** gRPC ports of the three nodes (node ids meta-<port>). */
+  readonly ports: readonly number[];
+  /** All three gRPC addresses, comma-separated (minfs-admin --servers). */
+  readonly servers: string;
+  /** The operator's command line of node meta-<port>. */
+  readonly args: (port: number) => string[];
+  /** The running process of each node, by gRPC port; replace an entry when restarting one. */
+  readonly nodes: Map<number, MetaServerProcess>;
+}
+
+/** Writes the config into `dir`, starts the three nodes with --bootstrap, and waits until each serves. */
+export async function startClusterProcesses(
+  t: TestContext,
+  dir: string,
+  options: Parameters<typeof writeClusterConfig>[1],
+): Promise<StartedCluster> {
+  const { file, grpc: ports } = await writeClusterConfig(dir, options);
+  const args = (port: number): string[] => metaServerArgs(file, dir, port);
+  const nodes = new Map(ports.map((port) => [port, runMetaServerFor(t, args(port))]));
+  for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
+  return { file, ports, servers: ports.map((p) => `127.0.0.1:${p}`).join(','), args, nodes };
 }

@@ -21,7 +21,7 @@ import { metaServiceDefinition } from '../../src/server/meta-service';
 import { FaultCluster } from '../support/faults/fault-cluster';
 import { replicaDigests } from '../support/faults/fault-round';
 import { SUITE_RAFT } from '../support/faults/fault-suite';
-import { seededRandom } from '../support/faults/fault-schedules';
+import { seededRandom } from '../support/process-cluster/workload';
 import { MetaCallError } from '../support/meta-cluster/meta-client';
 import { callArb } from '../support/rpc-fuzz-arbitraries';
 

@@ -9,13 +9,13 @@
  * state (stale reads), each directory lists exactly the model's files, /d lists 899, and
  * minfs-admin check finds three identical replicas.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempDir } from '../support/dataserver/temp-dir';
 import { MetaClient, staleRead } from '../support/meta-cluster/meta-client';
-import { leaderOf, metaServerArgs, runMetaServer, writeClusterConfig, type MetaServerProcess } from '../support/meta-server-process';
-import { seededRandom } from '../support/faults/fault-schedules';
-import { adminJson } from '../cli/admin-fixture';
+import { FAST_RAFT, leaderOf, runMetaServerFor, startClusterProcesses } from '../support/meta-server-process';
+import { seededRandom } from '../support/process-cluster/workload';
+import { adminJson, type StatusJson } from '../cli/admin-fixture';
 
 const OPERATIONS = Number(process.env['SEEDS_DAY_OPS'] ?? 500_000);
 const SEED = Number(process.env['SEEDS_DAY_SEED'] ?? Date.now() % 1_000_000);
@@ -24,17 +24,6 @@ const CLIENTS = 64;
 const LIVE_TARGET = 600;
 const FILES = 1_000;
 const DELETED = { from: 100, to: 200 };
-const RAFT = { heartbeat_timeout: '300ms', election_timeout: '300ms', leader_lease_timeout: '250ms' };
-
-interface StatusJson {
-  nodes: { id: string; state: string; applied: string; commit: string }[];
-}
-
-function run(t: TestContext, args: readonly string[]): MetaServerProcess {
-  const running = runMetaServer(args);
-  t.after(() => running.kill());
-  return running;
-}
 
 /** One client's directory and the files it knows are there. */
 class DirectoryModel {
@@ -67,14 +56,9 @@ async function listAll(client: MetaClient, dir: string): Promise<Set<string>> {
 
 test(`the seeds scenario with node 3 away for a day of traffic (${OPERATIONS} operations)`, { timeout: 3_600_000 }, async (t) => {
   process.stdout.write(`# seeds-day: SEEDS_DAY_SEED=${SEED} SEEDS_DAY_OPS=${OPERATIONS}\n`);
-  const dir = tempDir(t);
-  const { file, grpc: ports } = await writeClusterConfig(dir, { clusterId: 'seeds-day', raft: RAFT });
-  const args = (port: number): string[] => metaServerArgs(file, dir, port);
-  const nodes = new Map(ports.map((port) => [port, run(t, args(port))]));
-  for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
+  const { ports, args, nodes, servers } = await startClusterProcesses(t, tempDir(t), { clusterId: 'seeds-day', raft: FAST_RAFT });
   const third = ports[2]!;
   const others = ports.filter((p) => p !== third);
-  const servers = ports.map((p) => `127.0.0.1:${p}`).join(',');
 
   let writer = new MetaClient(`127.0.0.1:${(await leaderOf(`127.0.0.1:${ports[0]}`)).port}`);
   await writer.call('CreateNode', { path: '/d', type: 'Directory' });
@@ -134,7 +118,7 @@ test(`the seeds scenario with node 3 away for a day of traffic (${OPERATIONS} op
   );
 
   const restartedAt = performance.now();
-  const back = run(t, args(third));
+  const back = runMetaServerFor(t, args(third));
   await back.line((l) => l['event'] === 'serving');
   const received = await back.line((l) => l['message'] === 'snapshot received');
   process.stdout.write(`# seeds-day: node 3 received a snapshot at index ${String(received['index'])}\n`);

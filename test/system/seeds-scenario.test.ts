@@ -6,13 +6,14 @@
  * others: on every node (stale reads, straight from each node's own state) the directory lists
  * exactly 899 files and none of 100-200 exists; minfs-admin check finds the replicas identical.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { tempDir } from '../support/dataserver/temp-dir';
 import { MetaClient, staleRead } from '../support/meta-cluster/meta-client';
-import { leaderOf, metaServerArgs, runMetaServer, writeClusterConfig, type MetaServerProcess } from '../support/meta-server-process';
+import { leaderOf, runMetaServerFor, startClusterProcesses } from '../support/meta-server-process';
 import { adminJson } from '../cli/admin-fixture';
+import type { StatusJson } from '../cli/admin-fixture';
 
 const FILES = 1_000;
 const DELETED = { from: 100, to: 200 };
@@ -27,11 +28,6 @@ const RAFT = {
   snapshot_max_entries: 10_000_000,
 };
 
-function run(t: TestContext, args: readonly string[]): MetaServerProcess {
-  const running = runMetaServer(args);
-  t.after(() => running.kill());
-  return running;
-}
 
 async function inParallel(count: number, width: number, work: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -42,9 +38,6 @@ async function inParallel(count: number, width: number, work: (i: number) => Pro
   );
 }
 
-interface StatusJson {
-  nodes: { id: string; state: string; applied: string; commit: string }[];
-}
 interface TakenJson {
   node_id: string;
   index: string;
@@ -55,14 +48,9 @@ test(
   'the seeds scenario: a replica away while files are deleted and the log compacted comes back identical, none of them resurrected',
   { timeout: 120_000 },
   async (t) => {
-    const dir = tempDir(t);
-    const { file, grpc: ports } = await writeClusterConfig(dir, { clusterId: 'seeds', raft: RAFT });
-    const args = (port: number): string[] => metaServerArgs(file, dir, port);
-    const nodes = new Map(ports.map((port) => [port, run(t, args(port))]));
-    for (const node of nodes.values()) await node.line((l) => l['event'] === 'serving');
+    const { ports, args, nodes, servers } = await startClusterProcesses(t, tempDir(t), { clusterId: 'seeds', raft: RAFT });
     const third = ports[2]!;
     const others = ports.filter((p) => p !== third);
-    const servers = ports.map((p) => `127.0.0.1:${p}`).join(',');
 
     const writer = new MetaClient(`127.0.0.1:${(await leaderOf(`127.0.0.1:${ports[0]}`)).port}`);
     t.after(() => writer.close());
@@ -99,14 +87,14 @@ test(
       const node = nodes.get(port)!;
       node.child.kill('SIGTERM');
       assert.deepEqual(await node.exited, [0, null], node.stderr());
-      const again = run(t, args(port));
+      const again = runMetaServerFor(t, args(port));
       nodes.set(port, again);
       await again.line((l) => l['event'] === 'serving');
       await leaderOf(`127.0.0.1:${port}`);
     }
 
     // Node 3 comes back: only a snapshot can bring it up to date (it logs the one it receives).
-    const back = run(t, args(third));
+    const back = runMetaServerFor(t, args(third));
     await back.line((l) => l['event'] === 'serving');
     const received = await back.line((l) => l['message'] === 'snapshot received');
     assert.ok(Number(received['index']) >= Number(taken[0]!.index), `node 3 received the snapshot at ${String(received['index'])}`);

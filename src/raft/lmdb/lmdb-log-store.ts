@@ -9,12 +9,15 @@ import { decodeLogRecord, encodeLogRecord, logRecordPayloadBytes } from './log-r
 import { peekRecord } from './peek-record';
 
 /**
- * Writes issued in one turn share one transaction, so the last one's promise speaks for all: the
- * others are not awaited. Each still rejects when the commit fails (a full disk), and a rejection
- * nobody handles kills the process (Node's default) before Raft can stop cleanly: mark them handled.
+ * Writes issued in one turn share one transaction, so the last one's promise speaks for all and
+ * only it is awaited. lmdb-js usually hands every write of a batch that same promise; where it
+ * hands out another, the earlier one still rejects when the commit fails (a full disk), and a
+ * rejection nobody handles kills the process (Node's default) before Raft can stop cleanly: so a
+ * promise that is replaced is marked handled. Returns the promise that now speaks for the batch.
  */
-function sameTransaction(write: Promise<boolean>): void {
-  write.catch(() => undefined);
+function sameTransaction(previous: Promise<boolean>, write: Promise<boolean>): Promise<boolean> {
+  if (write !== previous) previous.catch(() => undefined);
+  return write;
 }
 
 function assertConsecutive(entries: readonly LogEntry[]): void {
@@ -133,8 +136,7 @@ export class LmdbLogStore implements LogStore {
     const records = entries.map(encodeLogRecord);
     let durable: Promise<boolean> = Promise.resolve(true);
     for (let i = 0; i < entries.length; i++) {
-      sameTransaction(durable);
-      durable = this.db.put((entries[i] as LogEntry).index, records[i] as Buffer);
+      durable = sameTransaction(durable, this.db.put((entries[i] as LogEntry).index, records[i] as Buffer));
     }
     const range: IndexRange = { from: first.index, to: last.index };
     this.unresolvedStores.add(range);
@@ -190,10 +192,7 @@ export class LmdbLogStore implements LogStore {
       for (let index = Math.max(min, range.from); index <= Math.min(max, range.to); index++) keys.add(index);
     }
     let durable: Promise<boolean> = Promise.resolve(true);
-    for (const key of keys) {
-      sameTransaction(durable);
-      durable = this.db.remove(key);
-    }
+    for (const key of keys) durable = sameTransaction(durable, this.db.remove(key));
     // A deletion may leave a hole the bounds arithmetic cannot see: resync once writes settle.
     this.boundsMayDrift = true;
     await this.tracked(

@@ -6,6 +6,7 @@
  * etcd stopped and started. Each node's log goes to logs/<id>.log under the run's directory,
  * kept when a run fails.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
@@ -207,7 +208,7 @@ export class FaultCluster {
       for (const [id, count] of votes) {
         if (count > this.nodes.length / 2 && this.nodes.some((n) => n.id === id && n.state === 'running')) return id;
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await delay(50);
     }
     return undefined;
   }

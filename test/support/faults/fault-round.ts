@@ -5,6 +5,7 @@
  * checked for linearizability; every replica's namespace digest is compared at one checkpoint
  * index; no node may have crashed and every answer must have been a proper gRPC status.
  */
+import { setTimeout as pause } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { AdminClient } from '../../../src/cli/admin-client';
 import {
@@ -133,8 +134,4 @@ export async function replicaDigests(
   } finally {
     for (const a of admins) a.close();
   }
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -5,6 +5,8 @@
  * everything healed. Which node is "the leader" is decided when the step runs.
  */
 
+import { seededRandom } from '../process-cluster/workload';
+
 export type FaultKind =
   | 'kill-leader'
   | 'kill-follower'
@@ -38,18 +40,6 @@ export interface ScheduleChoices {
   readonly minHoldMs: number;
   readonly maxHoldMs: number;
   readonly maxSteps: number;
-}
-
-/** A small, fast generator (mulberry32): the same seed gives the same sequence everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function scheduleFor(seed: number, choices: ScheduleChoices): FaultSchedule {

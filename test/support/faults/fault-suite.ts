@@ -20,7 +20,8 @@ import { DataServer, silentLogger } from '../../../src/dataserver';
 import { etcdMissing, EtcdServer } from '../etcd-server';
 import { FaultCluster } from './fault-cluster';
 import { runRound, type RoundOptions, type RoundResult } from './fault-round';
-import { describeSchedule, scheduleFor, seededRandom, type FaultKind, type ScheduleChoices } from './fault-schedules';
+import { seededRandom } from '../process-cluster/workload';
+import { describeSchedule, scheduleFor, type FaultKind, type ScheduleChoices } from './fault-schedules';
 
 /** Fast timings, so that a round's faults resolve in seconds (the production defaults are 1 s). */
 export const SUITE_RAFT = { heartbeat_timeout: '300ms', election_timeout: '300ms', leader_lease_timeout: '250ms', commit_timeout: '50ms' };

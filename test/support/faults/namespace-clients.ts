@@ -9,6 +9,7 @@
  * well-formed call may get is recorded as improper: the suite requires every answer to be a
  * proper gRPC status.
  */
+import { setTimeout as pause } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
 import { HistoryRecorder, type NamespaceInput, type NamespaceOutput, type Operation } from '../linearizability';
 import { MetaCallError } from '../meta-cluster/meta-client';
@@ -137,8 +138,4 @@ function definiteAnswer(input: NamespaceInput, code: grpc.status): NamespaceOutp
   if (input.op === 'create' && code === grpc.status.ALREADY_EXISTS) return 'exists';
   if (input.op !== 'create' && code === grpc.status.NOT_FOUND) return 'not-found';
   return undefined;
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

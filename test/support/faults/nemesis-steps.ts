@@ -3,7 +3,9 @@
  * line saying what was done (which node was the leader, which side of a split), for the
  * round's record.
  */
+import { setTimeout as pause } from 'node:timers/promises';
 import type { EtcdServer } from '../etcd-server';
+import { shuffle } from '../process-cluster/workload';
 import type { FaultCluster, SmallDisk } from './fault-cluster';
 import type { FaultStep } from './fault-schedules';
 import type { LinkCondition } from './link-faults';
@@ -22,7 +24,7 @@ export async function runStep(context: NemesisContext, step: FaultStep): Promise
   const running = cluster.ids.filter((id) => cluster.state(id) === 'running');
   const followers = running.filter((id) => id !== leader);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const hold = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, step.holdMs));
+  const hold = (): Promise<void> => pause(step.holdMs);
   switch (step.kind) {
     case 'kill-leader':
     case 'kill-follower': {
@@ -57,7 +59,7 @@ export async function runStep(context: NemesisContext, step: FaultStep): Promise
     }
     case 'split': {
       // A minority on one side; half the time the leader is in it.
-      const ids = [...cluster.ids].sort(() => random() - 0.5);
+      const ids = shuffle(cluster.ids, random);
       const minoritySize = Math.floor((ids.length - 1) / 2);
       let minority = ids.slice(0, minoritySize);
       if (leader !== undefined && random() < 0.5 && !minority.includes(leader)) minority = [leader, ...minority.slice(1)];
