@@ -34,6 +34,11 @@ export interface CoreOptions {
 
 /** Entries kept in memory behind the durable point, for replication and term lookups. */
 const LOG_CACHE_ENTRIES = 8192;
+/**
+ * ...and at most this much of their payload: a follower that is behind by more reads from the
+ * store, which is what the store is for; the leader's memory stays bounded whatever the entry size.
+ */
+const LOG_CACHE_BYTES = 32 << 20;
 
 /**
  * The Raft protocol as a pure state machine (etcd's discipline): it takes messages, ticks and
@@ -82,7 +87,7 @@ export class RaftCore {
     this.term = options.hardState.term;
     this.votedFor = options.hardState.votedFor;
     this.configs = options.configurations;
-    this.log = new RaftLog(options.log, LOG_CACHE_ENTRIES, options.snapshot);
+    this.log = new RaftLog(options.log, LOG_CACHE_ENTRIES, options.snapshot, LOG_CACHE_BYTES);
     this.log.commitIndex = Math.min(Math.max(options.appliedIndex, options.snapshot?.index ?? 0), this.log.lastIndex());
     this.applyHandedOut = this.log.commitIndex;
     this.applied = this.log.commitIndex;

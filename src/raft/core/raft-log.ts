@@ -43,6 +43,8 @@ export type InstallOutcome = 'stale' | 'kept' | 'wiped';
  */
 export class RaftLog {
   private tail: LogEntry[] = [];
+  /** Payload bytes of the entries in `tail`. */
+  private tailBytes = 0;
   private tailOffset: number;
   /** Every entry at or below this index is durable and belongs to the current log. */
   private persisted: number;
@@ -63,6 +65,11 @@ export class RaftLog {
     private readonly store: LogReader,
     private readonly cacheEntries: number,
     snapshot?: SnapshotPoint,
+    /**
+     * Payload bytes of durable entries kept, at most (besides the count): large entries (an
+     * import of 10,000 nodes is ~250 KB) would otherwise keep cacheEntries of them in memory.
+     */
+    private readonly cacheBytes = Infinity,
   ) {
     const storeFirst = store.firstIndex();
     const storeLast = store.lastIndex();
@@ -81,6 +88,7 @@ export class RaftLog {
     const first = Math.max(this.floor + 1, last - Math.min(cacheEntries, 1024) + 1);
     if (storeLast > 0 && first <= last) {
       this.tail = store.getLogs(first, last);
+      this.tailBytes = payloadBytes(this.tail, 0, this.tail.length);
       this.tailOffset = first;
     }
   }
@@ -176,6 +184,7 @@ export class RaftLog {
     for (const e of entries) {
       if (e.index !== this.lastIndex() + 1) throw new Error(`log append out of order: ${e.index} after ${this.lastIndex()}`);
       this.tail.push(e);
+      this.tailBytes += e.data.byteLength;
     }
   }
 
@@ -202,9 +211,12 @@ export class RaftLog {
   private truncateFrom(index: number): void {
     if (index <= this.commitIndex) throw new Error(`refusing to truncate committed entry ${index} (commit ${this.commitIndex})`);
     if (index >= this.tailOffset) {
-      this.tail.length = index - this.tailOffset;
+      const keep = index - this.tailOffset;
+      this.tailBytes -= payloadBytes(this.tail, keep, this.tail.length);
+      this.tail.length = keep;
     } else {
       this.tail = [];
+      this.tailBytes = 0;
       this.tailOffset = index;
     }
     this.persisted = Math.min(this.persisted, index - 1);
@@ -228,6 +240,7 @@ export class RaftLog {
     this.pendingTruncate = Math.min(this.pendingTruncate ?? Infinity, point.index + 1);
     this.pendingCompact = Math.max(this.pendingCompact ?? 0, point.index);
     this.tail = [];
+    this.tailBytes = 0;
     this.tailOffset = point.index + 1;
     this.floor = point.index;
     this.floorTerm = point.term;
@@ -247,10 +260,7 @@ export class RaftLog {
     }
     this.floorTerm = this.term(through);
     this.floor = through;
-    if (through >= this.tailOffset) {
-      this.tail = this.tail.slice(through - this.tailOffset + 1);
-      this.tailOffset = through + 1;
-    }
+    if (through >= this.tailOffset) this.dropFront(through - this.tailOffset + 1);
     this.pendingCompact = Math.max(this.pendingCompact ?? 0, through);
   }
 
@@ -276,19 +286,36 @@ export class RaftLog {
 
   /**
    * The runtime reports that the log up to (index, term) is durable. Ignored when that entry was
-   * truncated away meanwhile. Trims the cache down to `cacheEntries` durable entries.
+   * truncated away meanwhile. Trims the cache down to `cacheEntries` durable entries and
+   * `cacheBytes` of their payload.
    */
   markPersisted(index: number, term: number): void {
     if (index <= this.persisted || this.term(index) !== term) return;
     this.persisted = Math.min(index, this.handedOut);
-    // Trim in chunks (a quarter of the cache at a time) so the copy is amortised over many acks.
-    const excess = this.tail.length - this.cacheEntries;
-    if (excess > this.cacheEntries / 4) {
-      const drop = Math.min(excess, this.persisted - this.tailOffset + 1);
-      if (drop > 0) {
-        this.tail = this.tail.slice(drop);
-        this.tailOffset += drop;
-      }
+    // Trim in chunks (a quarter of the cache over its bound at a time) so the copy is amortised over many acks.
+    const durable = this.persisted - this.tailOffset + 1;
+    if (durable <= 0) return;
+    if (this.tail.length - this.cacheEntries > this.cacheEntries / 4) {
+      this.dropFront(Math.min(this.tail.length - this.cacheEntries, durable));
+    } else if (this.tailBytes > this.cacheBytes * 1.25) {
+      let drop = 0;
+      let bytes = this.tailBytes;
+      while (drop < durable && bytes > this.cacheBytes) bytes -= this.tail[drop++]!.data.byteLength;
+      this.dropFront(drop);
     }
   }
+
+  /** Forgets the first `count` entries of the tail (durable ones: the store still has them). */
+  private dropFront(count: number): void {
+    if (count <= 0) return;
+    this.tailBytes -= payloadBytes(this.tail, 0, count);
+    this.tail = this.tail.slice(count);
+    this.tailOffset += count;
+  }
+}
+
+function payloadBytes(entries: readonly LogEntry[], from: number, to: number): number {
+  let bytes = 0;
+  for (let i = from; i < to; i++) bytes += entries[i]!.data.byteLength;
+  return bytes;
 }

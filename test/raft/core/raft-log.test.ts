@@ -239,3 +239,33 @@ test('isUpToDate compares last term first, then length (Raft §5.4.1)', () => {
   assert.ok(empty.isUpToDate(0, 0), 'two empty logs');
   assert.equal(empty.lastTerm(), 0);
 });
+
+test('the cache of durable entries is bounded by payload bytes too; entries not yet durable always stay in memory', () => {
+  // A cache of 1,000 entries but 1,000 bytes: ten 100-byte entries at most once durable.
+  const store = new ArrayLog();
+  const log = new RaftLog(store, 1000, undefined, 1000);
+  log.append(Array.from({ length: 30 }, (_, i) => entry(i + 1, 1, 100)));
+  store.apply(log.takeWrite()!);
+
+  // Not durable yet: all 30 are read from memory, whatever the byte bound says.
+  let before = store.reads;
+  for (let i = 1; i <= 30; i++) assert.equal(log.entry(i)?.index, i);
+  assert.equal(store.reads, before, 'entries not yet durable are never dropped');
+
+  log.markPersisted(30, 1);
+  before = store.reads;
+  for (let i = 21; i <= 30; i++) assert.equal(log.entry(i)?.index, i);
+  assert.equal(store.reads, before, 'the newest 1,000 bytes stay cached');
+  assert.equal(log.entry(20)?.index, 20);
+  assert.equal(store.reads, before + 1, 'older durable entries come from the store');
+  assert.deepEqual(
+    log.entries(15, 30, 100, Infinity).map((e) => e.index),
+    Array.from({ length: 16 }, (_, i) => i + 15),
+    'reads across the store and the cache still return every entry',
+  );
+
+  // After a truncation inside the cache and new entries, the accounting still holds.
+  log.mergeFrom([entry(29, 2, 100), entry(30, 2, 100)].slice(0, 1));
+  assert.equal(log.lastIndex(), 29);
+  assert.equal(log.term(29), 2);
+});
