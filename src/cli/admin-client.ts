@@ -9,6 +9,8 @@ import type { MembersReply__Output } from '../generated/minfs/admin/MembersReply
 import type { MetaAdminClient } from '../generated/minfs/admin/MetaAdmin';
 import type { NodeStatus__Output } from '../generated/minfs/admin/NodeStatus';
 import type { TakenSnapshot__Output } from '../generated/minfs/admin/TakenSnapshot';
+import type { ImportNode } from '../generated/minfs/admin/ImportNode';
+import type { ImportReply__Output } from '../generated/minfs/admin/ImportReply';
 import { adminProto } from '../wire/proto';
 import { META_RECONNECT_OPTIONS } from '../wire/reconnect';
 
@@ -87,6 +89,11 @@ export class AdminClient {
   /** This node snapshots now and compacts its log. */
   takeSnapshot(): Promise<TakenSnapshot__Output> {
     return this.call((o, cb) => this.client.TakeSnapshot({}, o, cb), Math.max(this.timeoutMs, 600_000));
+  }
+
+  /** Leader only: creates `nodes` (at most 10,000) through one log entry; `requestId` makes a resend harmless. */
+  importNodes(nodes: readonly ImportNode[], requestId = ''): Promise<ImportReply__Output> {
+    return this.call((o, cb) => this.client.Import({ nodes: [...nodes], request_id: requestId }, o, cb));
   }
 
   /** The leader's snapshot, chunk by chunk. */

@@ -11,12 +11,14 @@
  *   snapshot save FILE                   a point-in-time copy of the namespace, from the leader
  *   snapshot restore FILE                replace every replica's namespace with a saved copy
  *   check                                compare every replica's namespace digest at one log index
+ *   import LISTING                       create the files and directories a listing names (- : stdin)
  *   recover                              offline: force a new configuration on a stopped node
  *
  * Servers come from --servers, else config.yaml's raft.peers (--config), else the local cluster.
  * TLS to them comes from --ca/--cert/--key (MINFS_CA/MINFS_CERT/MINFS_KEY), else from config.yaml's
  * tls.grpc when the servers come from it.
- * Exit codes: 0 done (check: every replica agrees), 1 failed (check: replicas differ),
+ * Exit codes: 0 done (check: every replica agrees), 1 failed (check: replicas differ; import:
+ * some nodes could not be created),
  * 2 a usage error, 3 check could not reach or hear from every replica.
  */
 import { createReadStream, createWriteStream, existsSync, fsyncSync, openSync, closeSync, renameSync, rmSync } from 'node:fs';
@@ -29,6 +31,7 @@ import { metaChannelCredentials, type MetaTlsOptions } from '../wire/meta-tls';
 import { AdminCallError, AdminClient, AdminClients, surveyCluster, surveyMembers, type ClusterView } from './admin-client';
 import { loadMetaServerConfig } from './meta-server-config';
 import { parseMetaAddresses, DEFAULT_META } from './minfs';
+import { runImport } from './minfs-admin-import';
 import { runRebuild } from './minfs-admin-rebuild';
 import { runRecover } from './minfs-admin-recover';
 import { CLIENT_TLS_NAMES, loadTlsFiles, tlsFilesFromFlagsOrEnv, TlsFilesError } from './tls-files';
@@ -288,6 +291,31 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
         );
       }
       throw new CheckVerdict(verdict === 'CONSISTENT' ? EXIT_OK : verdict === 'DIFFERENT' ? EXIT_FAILED : EXIT_INCOMPLETE);
+    });
+
+  program
+    .command('import')
+    .argument('<listing>', 'one path per line, directories ending in "/" ("-": standard input)')
+    .description('create the files (empty) and directories of a listing, 10,000 per log entry, parents as needed')
+    .action(async (listing: string, _o, command: Command) => {
+      const options = globals(command);
+      if (listing !== '-' && !existsSync(listing)) throw new UsageError(`no such file: ${listing}`);
+      let lastReport = Date.now();
+      const totals = await runImport(
+        listing,
+        () => leader(options),
+        (t) => {
+          if (options.json || Date.now() - lastReport < 5_000) return;
+          lastReport = Date.now();
+          io.stderr.write(`minfs-admin: imported ${t.nodes} nodes so far\n`);
+        },
+      );
+      if (options.json) say(JSON.stringify(totals));
+      else {
+        say(`imported ${totals.nodes} nodes: ${totals.created} created, ${totals.existed} already there, ${totals.refused} refused`);
+        if (totals.refused > 0) say(`first refusal: ${totals.firstRefusal}`);
+      }
+      if (totals.refused > 0) throw new CheckVerdict(EXIT_FAILED);
     });
 
   program

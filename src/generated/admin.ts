@@ -7,6 +7,9 @@ import type { CheckpointDigestRequest as _minfs_admin_CheckpointDigestRequest, C
 import type { CheckpointReply as _minfs_admin_CheckpointReply, CheckpointReply__Output as _minfs_admin_CheckpointReply__Output } from './minfs/admin/CheckpointReply';
 import type { CheckpointRequest as _minfs_admin_CheckpointRequest, CheckpointRequest__Output as _minfs_admin_CheckpointRequest__Output } from './minfs/admin/CheckpointRequest';
 import type { Digest as _minfs_admin_Digest, Digest__Output as _minfs_admin_Digest__Output } from './minfs/admin/Digest';
+import type { ImportNode as _minfs_admin_ImportNode, ImportNode__Output as _minfs_admin_ImportNode__Output } from './minfs/admin/ImportNode';
+import type { ImportReply as _minfs_admin_ImportReply, ImportReply__Output as _minfs_admin_ImportReply__Output } from './minfs/admin/ImportReply';
+import type { ImportRequest as _minfs_admin_ImportRequest, ImportRequest__Output as _minfs_admin_ImportRequest__Output } from './minfs/admin/ImportRequest';
 import type { Member as _minfs_admin_Member, Member__Output as _minfs_admin_Member__Output } from './minfs/admin/Member';
 import type { MembersReply as _minfs_admin_MembersReply, MembersReply__Output as _minfs_admin_MembersReply__Output } from './minfs/admin/MembersReply';
 import type { MembersRequest as _minfs_admin_MembersRequest, MembersRequest__Output as _minfs_admin_MembersRequest__Output } from './minfs/admin/MembersRequest';
@@ -34,6 +37,9 @@ export interface ProtoGrpcType {
       CheckpointReply: MessageTypeDefinition<_minfs_admin_CheckpointReply, _minfs_admin_CheckpointReply__Output>
       CheckpointRequest: MessageTypeDefinition<_minfs_admin_CheckpointRequest, _minfs_admin_CheckpointRequest__Output>
       Digest: MessageTypeDefinition<_minfs_admin_Digest, _minfs_admin_Digest__Output>
+      ImportNode: MessageTypeDefinition<_minfs_admin_ImportNode, _minfs_admin_ImportNode__Output>
+      ImportReply: MessageTypeDefinition<_minfs_admin_ImportReply, _minfs_admin_ImportReply__Output>
+      ImportRequest: MessageTypeDefinition<_minfs_admin_ImportRequest, _minfs_admin_ImportRequest__Output>
       Member: MessageTypeDefinition<_minfs_admin_Member, _minfs_admin_Member__Output>
       MembersReply: MessageTypeDefinition<_minfs_admin_MembersReply, _minfs_admin_MembersReply__Output>
       MembersRequest: MessageTypeDefinition<_minfs_admin_MembersRequest, _minfs_admin_MembersRequest__Output>

@@ -4,6 +4,7 @@
  */
 import { applyAllocate, applyFinalize } from './apply-blocks';
 import { applyUpkeep } from './apply-upkeep';
+import { applyImport } from './apply-import';
 import { applyCheckpoint, applyMember } from './apply-members';
 import { applyCreate, applyDelete, applyPurge, applyRename } from './apply-namespace';
 import { decodeCommand, type MetaCommand } from './commands';
@@ -42,6 +43,8 @@ function dispatch(state: NamespaceState, command: MetaCommand): MetaResult {
   switch (command.op) {
     case 'create':
       return applyCreate(state, command);
+    case 'import':
+      return applyImport(state, command);
     case 'delete':
       return applyDelete(state, command);
     case 'purge':
@@ -71,6 +74,8 @@ function describe(command: MetaCommand): string {
       return command.op;
     case 'member':
       return `member ${command.id}`;
+    case 'import':
+      return `import of ${command.nodes.length} nodes from ${command.nodes[0]?.[0] ?? 'nothing'}`;
     case 'checkpoint':
       return `checkpoint ${command.id}`;
     default:

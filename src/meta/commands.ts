@@ -7,12 +7,19 @@
  * cleaned again inside apply, so apply is total whatever the bytes say.
  *
  * Encoding: one version byte, then msgpack. A new field or op gets a new version, and apply keeps
- * understanding every version ever written (the log and snapshots outlive a release).
+ * understanding every version ever written (the log and snapshots outlive a release). The version
+ * byte is the op's own (OP_VERSIONS): the ops of the first release stay at 1, so their entries are
+ * read the same by every release; a newer op carries the version that introduced it, and a node of
+ * an older release refuses it. Refusing is deterministic among nodes of one release only, so a new
+ * op (import) is for clusters whose members all run the release that has it.
  */
 import { Packr } from 'msgpackr';
 import type { NodeType } from './node-types';
 
+/** The version of the first release's ops. */
 export const COMMAND_VERSION = 1;
+/** The version that added the import op. */
+export const IMPORT_COMMAND_VERSION = 2;
 /**
  * The first byte of a checkpoint command instead of the version: the FSM must end its batch at a
  * checkpoint before applying it, and finds them by this byte without decoding every command.
@@ -122,8 +129,25 @@ export interface CheckpointCommand extends Common {
   readonly id: string;
 }
 
+/**
+ * Many nodes created in one entry (minfs-admin import: loading a namespace listing, migration from
+ * another system). Each item is created as CreateNode with parents would create it; an item that
+ * already exists with the same type is counted as existing, so a retried batch is harmless; an
+ * item that cannot be created (a file in the way) is counted and skipped, the rest still apply.
+ */
+export interface ImportCommand extends Common {
+  readonly op: 'import';
+  /** [path, FILE or DIRECTORY], applied in order. */
+  readonly nodes: readonly (readonly [string, number])[];
+  readonly replication: number;
+}
+
+/** The most nodes one import command may carry: bounds one entry's size and apply time. */
+export const MAX_IMPORT_NODES = 10_000;
+
 export type MetaCommand =
   | CreateNodeCommand
+  | ImportCommand
   | DeleteNodeCommand
   | PurgeTrashCommand
   | AllocateBlocksCommand
@@ -140,7 +164,7 @@ const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 export function encodeCommand(command: MetaCommand): Uint8Array {
   const body = packr.pack(command);
   const out = new Uint8Array(body.length + 1);
-  out[0] = command.op === 'checkpoint' ? CHECKPOINT_MARK : COMMAND_VERSION;
+  out[0] = OP_VERSIONS[command.op];
   out.set(body, 1);
   return out;
 }
@@ -148,7 +172,8 @@ export function encodeCommand(command: MetaCommand): Uint8Array {
 /** The command in `bytes`, or a description of why it is not one (apply refuses it with that). */
 export function decodeCommand(bytes: Uint8Array): MetaCommand | string {
   if (bytes.length < 2) return 'empty command';
-  if (bytes[0] !== COMMAND_VERSION && bytes[0] !== CHECKPOINT_MARK) return `unknown command version ${bytes[0]}`;
+  const version = bytes[0]!;
+  if (!KNOWN_VERSIONS.has(version)) return `unknown command version ${version}`;
   let value: unknown;
   try {
     value = packr.unpack(bytes.subarray(1));
@@ -156,7 +181,8 @@ export function decodeCommand(bytes: Uint8Array): MetaCommand | string {
     return `undecodable command: ${String(error)}`;
   }
   const command = checkCommand(value);
-  if (typeof command !== 'string' && (command.op === 'checkpoint') !== (bytes[0] === CHECKPOINT_MARK)) return 'checkpoint mark and op disagree';
+  if (typeof command === 'string') return command;
+  if (OP_VERSIONS[command.op] !== version) return `command version ${version} has no op ${command.op}`;
   return command;
 }
 
@@ -165,7 +191,21 @@ export function isCheckpointCommand(bytes: Uint8Array): boolean {
   return bytes[0] === CHECKPOINT_MARK;
 }
 
-const OPS: readonly MetaOp[] = ['create', 'delete', 'purge', 'allocate', 'finalize', 'rename', 'upkeep', 'member', 'checkpoint'];
+/** The first byte of each op's entries: its version (the checkpoint's is its mark). */
+const OP_VERSIONS: Readonly<Record<MetaOp, number>> = {
+  create: COMMAND_VERSION,
+  import: IMPORT_COMMAND_VERSION,
+  delete: COMMAND_VERSION,
+  purge: COMMAND_VERSION,
+  allocate: COMMAND_VERSION,
+  finalize: COMMAND_VERSION,
+  rename: COMMAND_VERSION,
+  upkeep: COMMAND_VERSION,
+  member: COMMAND_VERSION,
+  checkpoint: CHECKPOINT_MARK,
+};
+const KNOWN_VERSIONS: ReadonlySet<number> = new Set(Object.values(OP_VERSIONS));
+const OPS = Object.keys(OP_VERSIONS) as readonly MetaOp[];
 
 /** Element kinds of each upkeep list's tuples: s = string, n = safe integer. */
 const UPKEEP_LISTS: Readonly<Record<string, string>> = {
@@ -204,6 +244,7 @@ function checkCommand(value: unknown): MetaCommand | string {
   if (v.requestId !== undefined && typeof v.requestId !== 'string') return 'request id is not a string';
   const strings: Record<MetaOp, readonly string[]> = {
     create: ['path'],
+    import: [],
     delete: ['path'],
     purge: [],
     allocate: ['path'],
@@ -215,6 +256,7 @@ function checkCommand(value: unknown): MetaCommand | string {
   };
   const numbers: Record<MetaOp, readonly string[]> = {
     create: ['type', 'replication'],
+    import: ['replication'],
     delete: [],
     purge: ['limit'],
     allocate: ['size', 'replication'],
@@ -226,6 +268,7 @@ function checkCommand(value: unknown): MetaCommand | string {
   };
   const booleans: Record<MetaOp, readonly string[]> = {
     create: ['parents'],
+    import: [],
     delete: ['recursive'],
     purge: [],
     allocate: ['create'],
@@ -244,6 +287,11 @@ function checkCommand(value: unknown): MetaCommand | string {
     if (!Array.isArray(p) || !p.every((l) => Array.isArray(l) && l.every((a) => typeof a === 'string'))) {
       return 'allocate: placements are not lists of addresses';
     }
+  }
+  if (op === 'import') {
+    const nodes = v.nodes;
+    const item = (n: unknown): boolean => Array.isArray(n) && n.length === 2 && typeof n[0] === 'string' && isSafeNumber(n[1]);
+    if (!Array.isArray(nodes) || !nodes.every(item)) return 'import: nodes are not [path, type] pairs';
   }
   if (op === 'upkeep') {
     const bad = checkUpkeep(v);

@@ -61,6 +61,18 @@ export interface UpkeepResult {
   readonly skipped: number;
 }
 
+export interface ImportResult {
+  readonly ok: true;
+  /** Items created (directories made on the way to an item are not counted). */
+  readonly created: number;
+  /** Items that were already there with the same type. */
+  readonly existed: number;
+  /** Items that could not be created (a file in the way, a bad path or type). */
+  readonly refused: number;
+  /** Why the first refused item was refused ('' when none was). */
+  readonly firstRefusal: string;
+}
+
 /** A checkpoint entry: the FSM hashes the state it leaves (see CheckpointCommand). */
 export interface CheckpointResult {
   readonly ok: true;
@@ -68,4 +80,4 @@ export interface CheckpointResult {
 }
 
 export type MetaResult =
-  CreateResult | DeleteResult | PurgeResult | AllocateResult | DoneResult | UpkeepResult | CheckpointResult | Refusal;
+  CreateResult | ImportResult | DeleteResult | PurgeResult | AllocateResult | DoneResult | UpkeepResult | CheckpointResult | Refusal;

@@ -224,3 +224,33 @@ test('purge: limit below 1 is invalid-argument and changes nothing; a big limit 
     assert.deepEqual(r.keys('dirents'), []);
   });
 });
+
+test('import: each item as a create with parents; existing same-type items counted, conflicting ones refused while the rest apply', async () => {
+  await withFsms(async (open) => {
+    const r = await Replica.bootstrap(open('a'));
+    await r.ok(create('/taken'));
+    const result = await r.run({
+      op: 'import',
+      nodes: [
+        ['/a/b/f', FILE], // makes /a and /a/b on the way (not counted)
+        ['/a', DIRECTORY], // made just before: existing
+        ['/', DIRECTORY], // the root: existing
+        ['/a/b/f/x', FILE], // under a file
+        ['/taken', DIRECTORY], // a file already
+        ['/a/./c//', DIRECTORY], // cleaned inside apply
+        ['/v', 1], // Volume
+        ['relative', FILE],
+      ],
+      replication: 2,
+      at: T0 + 9,
+    });
+    assert.ok(result.ok && 'firstRefusal' in result, JSON.stringify(result));
+    assert.deepEqual({ ...result, firstRefusal: undefined }, { ok: true, created: 2, existed: 2, refused: 4, firstRefusal: undefined });
+    assert.equal(result.firstRefusal, '/a/b/f/x: parent is not a directory: /a/b/f');
+    assert.deepEqual(r.names('/a'), ['b', 'c']);
+    assert.deepEqual(r.stat('/a/b/f').record, { t: FILE, p: r.stat('/a/b').inode, n: 'f', s: 0, m: T0 + 9, r: 2, h: '', b: 0 });
+    assert.equal(r.stat('/a').record.r, 2, 'a directory made on the way takes the import replication');
+    assert.equal(r.stat('/taken').record.t, FILE);
+    assert.deepEqual(r.names('/'), ['a', 'taken']);
+  });
+});

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { Packr } from 'msgpackr';
 import { LogType } from '../../src/raft';
-import { COMMAND_VERSION, encodeCommand } from '../../src/meta/commands';
+import { COMMAND_VERSION, IMPORT_COMMAND_VERSION, MAX_IMPORT_NODES, encodeCommand, type ImportCommand } from '../../src/meta/commands';
 import { MAX_REQUEST_ID_LENGTH, REQUEST_ID_TTL_MS } from '../../src/meta/command-applier';
 import { MetaFsm } from '../../src/meta/meta-fsm';
 import { NamespaceReader } from '../../src/meta/namespace-reader';
@@ -30,6 +30,7 @@ import {
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 /** A command entry's bytes: the version byte, then `value` packed. */
+const IMPORT_X: ImportCommand = { op: 'import', nodes: [['/x', FILE]], replication: 3, at: T0 };
 const raw = (value: unknown, version = COMMAND_VERSION): Uint8Array => Buffer.concat([Buffer.from([version]), packr.pack(value)]);
 
 test('the entry at index 1 makes the root, whatever its type', async () => {
@@ -136,6 +137,19 @@ test('undecodable or malformed command bytes are invalid-argument and change not
     ['parents not a boolean', raw({ ...create('/x'), parents: 1 }), 'create: parents is not a boolean'],
     ['placements not lists', raw({ ...allocate('/d/f', 1), placements: ['a'] }), 'allocate: placements are not lists'],
     ['request id not a string', raw({ ...remove('/d/f'), requestId: 3 }), 'request id is not a string'],
+    ['an import under the first version', raw(IMPORT_X), 'command version 1 has no op import'],
+    ['a create under the import version', raw(create('/x'), IMPORT_COMMAND_VERSION), 'command version 2 has no op create'],
+    ['import items not pairs', raw({ ...IMPORT_X, nodes: [['/x']] }, IMPORT_COMMAND_VERSION), 'import: nodes are not [path, type] pairs'],
+    [
+      'import path not a string',
+      raw({ ...IMPORT_X, nodes: [[7, FILE]] }, IMPORT_COMMAND_VERSION),
+      'import: nodes are not [path, type] pairs',
+    ],
+    [
+      'an import over the limit',
+      encodeCommand({ ...IMPORT_X, nodes: Array.from({ length: MAX_IMPORT_NODES + 1 }, (_, i) => [`/x${i}`, FILE] as const) }),
+      `at most ${MAX_IMPORT_NODES} nodes`,
+    ],
     [
       'request id too long',
       encodeCommand(remove('/d/f', false, { requestId: 'r'.repeat(MAX_REQUEST_ID_LENGTH + 1) })),

@@ -9,6 +9,7 @@ import { adminProto } from '../../wire/proto';
 import type { MetaNode } from '../meta-node';
 import { toServiceError } from '../service-error';
 import { checkpoint, checkpointDigest } from './check';
+import { importNodes } from './import';
 import { addServer, join, removeServer, transferLeadership } from './membership';
 import { restoreSnapshot } from './restore';
 import { saveSnapshot } from './snapshots';
@@ -60,6 +61,7 @@ export function adminHandlers(node: MetaNode, context: AdminContext): MetaAdminH
     Checkpoint: unary(node, 'Checkpoint', () => checkpoint(node)),
     CheckpointDigest: unary(node, 'CheckpointDigest', (r) => checkpointDigest(node, r.checkpoint_id, r.timeout_ms)),
     TakeSnapshot: unary(node, 'TakeSnapshot', () => takeSnapshot(node)),
+    Import: unary(node, 'Import', (r) => importNodes(node, r)),
     SnapshotSave: (call) => {
       saveSnapshot(node, call).then(
         () => call.end(),

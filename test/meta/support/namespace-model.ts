@@ -35,6 +35,9 @@ export interface ModelNode {
 const EXPIRE_PER_COMMAND = 4;
 const MD5 = /^(?:[0-9a-f]{32})?$/;
 
+/** An import's firstRefusal as the model gives it: the text is the FSM's own, the model says only that there is one. */
+export const MODELLED_REFUSAL = '(model)';
+
 const fail = (kind: RefusalKind): MetaResult => ({ ok: false, kind, message: '(model)' });
 
 export function parentPath(p: string): string {
@@ -102,7 +105,9 @@ export class NamespaceModel {
           ? c.op
           : c.op === 'member' || c.op === 'checkpoint'
             ? `${c.op} ${c.id}`
-            : `${c.op} ${c.path}`;
+            : c.op === 'import'
+              ? `import of ${c.nodes.length} nodes from ${c.nodes[0]?.[0] ?? 'nothing'}`
+              : `${c.op} ${c.path}`;
     const earlier = this.requests.get(key);
     if (earlier !== undefined) return earlier.what === what ? earlier.result : fail('invalid-argument');
     const result = this.dispatch(c);
@@ -122,6 +127,8 @@ export class NamespaceModel {
     switch (c.op) {
       case 'create':
         return this.create(c.path, c.type, c.parents, c.replication);
+      case 'import':
+        return this.import(c.nodes, c.replication);
       case 'delete':
         return this.delete(c.path, c.recursive);
       case 'purge':
@@ -183,6 +190,27 @@ export class NamespaceModel {
     const refused = this.parentCheck(p, parents ? { replication } : undefined);
     if (refused !== undefined) return fail(refused);
     return { ok: true, inode: this.add(p, type, replication).inode };
+  }
+
+  /** Each item as a create with parents; the first refusal's text is the FSM's, so only its presence is modelled. */
+  private import(items: readonly (readonly [string, number])[], replication: number): MetaResult {
+    if (replication < 1) return fail('invalid-argument');
+    let created = 0;
+    let existed = 0;
+    let refused = 0;
+    for (const [p, type] of items) {
+      const existing = this.nodes.get(p);
+      if (type !== FILE && type !== DIRECTORY) refused++;
+      else if (existing !== undefined) {
+        if (existing.type === type) existed++;
+        else refused++;
+      } else if (this.parentCheck(p, { replication }) !== undefined) refused++;
+      else {
+        this.add(p, type, replication);
+        created++;
+      }
+    }
+    return { ok: true, created, existed, refused, firstRefusal: refused > 0 ? MODELLED_REFUSAL : '' };
   }
 
   private delete(p: string, recursive: boolean): MetaResult {

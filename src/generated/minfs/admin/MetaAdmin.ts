@@ -8,6 +8,8 @@ import type { CheckpointDigestRequest as _minfs_admin_CheckpointDigestRequest, C
 import type { CheckpointReply as _minfs_admin_CheckpointReply, CheckpointReply__Output as _minfs_admin_CheckpointReply__Output } from '../../minfs/admin/CheckpointReply';
 import type { CheckpointRequest as _minfs_admin_CheckpointRequest, CheckpointRequest__Output as _minfs_admin_CheckpointRequest__Output } from '../../minfs/admin/CheckpointRequest';
 import type { Digest as _minfs_admin_Digest, Digest__Output as _minfs_admin_Digest__Output } from '../../minfs/admin/Digest';
+import type { ImportReply as _minfs_admin_ImportReply, ImportReply__Output as _minfs_admin_ImportReply__Output } from '../../minfs/admin/ImportReply';
+import type { ImportRequest as _minfs_admin_ImportRequest, ImportRequest__Output as _minfs_admin_ImportRequest__Output } from '../../minfs/admin/ImportRequest';
 import type { MembersReply as _minfs_admin_MembersReply, MembersReply__Output as _minfs_admin_MembersReply__Output } from '../../minfs/admin/MembersReply';
 import type { MembersRequest as _minfs_admin_MembersRequest, MembersRequest__Output as _minfs_admin_MembersRequest__Output } from '../../minfs/admin/MembersRequest';
 import type { NodeStatus as _minfs_admin_NodeStatus, NodeStatus__Output as _minfs_admin_NodeStatus__Output } from '../../minfs/admin/NodeStatus';
@@ -73,6 +75,23 @@ export interface MetaAdminClient extends grpc.Client {
   checkpointDigest(argument: _minfs_admin_CheckpointDigestRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_minfs_admin_Digest__Output>): grpc.ClientUnaryCall;
   checkpointDigest(argument: _minfs_admin_CheckpointDigestRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_Digest__Output>): grpc.ClientUnaryCall;
   checkpointDigest(argument: _minfs_admin_CheckpointDigestRequest, callback: grpc.requestCallback<_minfs_admin_Digest__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Leader only: creates up to 10,000 files and directories through one log entry, each as CreateNode
+   * with parents would (minfs-admin import). Every member must run a release that has it.
+   */
+  Import(argument: _minfs_admin_ImportRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_ImportReply__Output>): grpc.ClientUnaryCall;
+  Import(argument: _minfs_admin_ImportRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_minfs_admin_ImportReply__Output>): grpc.ClientUnaryCall;
+  Import(argument: _minfs_admin_ImportRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_ImportReply__Output>): grpc.ClientUnaryCall;
+  Import(argument: _minfs_admin_ImportRequest, callback: grpc.requestCallback<_minfs_admin_ImportReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * Leader only: creates up to 10,000 files and directories through one log entry, each as CreateNode
+   * with parents would (minfs-admin import). Every member must run a release that has it.
+   */
+  import(argument: _minfs_admin_ImportRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_ImportReply__Output>): grpc.ClientUnaryCall;
+  import(argument: _minfs_admin_ImportRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_minfs_admin_ImportReply__Output>): grpc.ClientUnaryCall;
+  import(argument: _minfs_admin_ImportRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_minfs_admin_ImportReply__Output>): grpc.ClientUnaryCall;
+  import(argument: _minfs_admin_ImportRequest, callback: grpc.requestCallback<_minfs_admin_ImportReply__Output>): grpc.ClientUnaryCall;
   
   /**
    * A new node asks to join: added as a non-voter, promoted to voter by the leader once caught up.
@@ -205,6 +224,12 @@ export interface MetaAdminHandlers extends grpc.UntypedServiceImplementation {
   CheckpointDigest: grpc.handleUnaryCall<_minfs_admin_CheckpointDigestRequest__Output, _minfs_admin_Digest>;
   
   /**
+   * Leader only: creates up to 10,000 files and directories through one log entry, each as CreateNode
+   * with parents would (minfs-admin import). Every member must run a release that has it.
+   */
+  Import: grpc.handleUnaryCall<_minfs_admin_ImportRequest__Output, _minfs_admin_ImportReply>;
+  
+  /**
    * A new node asks to join: added as a non-voter, promoted to voter by the leader once caught up.
    */
   Join: grpc.handleUnaryCall<_minfs_admin_AddServerRequest__Output, _minfs_admin_ChangeReply>;
@@ -248,6 +273,7 @@ export interface MetaAdminDefinition extends grpc.ServiceDefinition {
   AddVoter: MethodDefinition<_minfs_admin_AddServerRequest, _minfs_admin_ChangeReply, _minfs_admin_AddServerRequest__Output, _minfs_admin_ChangeReply__Output>
   Checkpoint: MethodDefinition<_minfs_admin_CheckpointRequest, _minfs_admin_CheckpointReply, _minfs_admin_CheckpointRequest__Output, _minfs_admin_CheckpointReply__Output>
   CheckpointDigest: MethodDefinition<_minfs_admin_CheckpointDigestRequest, _minfs_admin_Digest, _minfs_admin_CheckpointDigestRequest__Output, _minfs_admin_Digest__Output>
+  Import: MethodDefinition<_minfs_admin_ImportRequest, _minfs_admin_ImportReply, _minfs_admin_ImportRequest__Output, _minfs_admin_ImportReply__Output>
   Join: MethodDefinition<_minfs_admin_AddServerRequest, _minfs_admin_ChangeReply, _minfs_admin_AddServerRequest__Output, _minfs_admin_ChangeReply__Output>
   Members: MethodDefinition<_minfs_admin_MembersRequest, _minfs_admin_MembersReply, _minfs_admin_MembersRequest__Output, _minfs_admin_MembersReply__Output>
   RemoveServer: MethodDefinition<_minfs_admin_RemoveServerRequest, _minfs_admin_ChangeReply, _minfs_admin_RemoveServerRequest__Output, _minfs_admin_ChangeReply__Output>
