@@ -18,10 +18,8 @@
  * etcd's) and ok. At the end a PNG chart of ops/s and p99 per pair and concurrency, ours beside
  * etcd's (support/e2e-chart.ts), whose absolute path is a note. Notes go to stderr. Options: support/e2e-cli.ts.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openClusters, runBench } from './support/bench-main';
+import { runBench } from './support/bench-main';
+import { withMetaBench } from './support/meta-bench-run';
 import { parseE2eOptions, type E2eOptions } from './support/e2e-cli';
 import { writeE2eChart, type Figures, type PairFigures } from './support/e2e-chart';
 import { E2E_PAIRS, RANGE_OP, TARGET_CONCURRENCY, pairLabel, type E2eEtcdOp, type E2ePair } from './support/e2e-pairs';
@@ -33,8 +31,6 @@ import { MetaSession } from './support/meta-session';
 import { LIST_ENTRIES, MetaWorkloads } from './support/meta-workloads';
 
 const BENCH = 'e2e';
-/** Enough calls in flight to exercise batching paths (Raft, LMDB) before anything is measured. */
-const PREWARM_CONCURRENCY = 64;
 
 /** A pair's results per concurrency (by index), filled as they are measured: for the ratios and the chart. */
 interface PairRecord {
@@ -102,29 +98,12 @@ function chart(records: readonly PairRecord[], options: E2eOptions, dir: string)
 async function main(): Promise<void> {
   const options = parseE2eOptions(process.argv.slice(2));
   const records: PairRecord[] = E2E_PAIRS.filter((p) => options.ops.includes(p.ours)).map((pair) => ({ pair, ours: [], etcd: [] }));
-  const session = await MetaSession.open({ baseDir: options.dir, verbose: options.verbose, target: options.target });
-  let etcd: EtcdPeer | undefined;
-  try {
-    if (options.etcd) {
-      etcd = new EtcdPeer(options.etcdDir, mkdtempSync(join(options.dir ?? tmpdir(), 'e2e-etcd-')));
-      openClusters.add(etcd);
-      await etcd.start();
-    }
-    const workloads = new MetaWorkloads(() => session.client);
-    await workloads.setup(options.ops, Math.max(...options.concurrency));
-    if (options.prewarmSeconds > 0) await workloads.warmUp(options.prewarmSeconds, PREWARM_CONCURRENCY);
-    note(
-      `MetaServer processes: leader ${session.cluster.leaderId()}, calls to ${session.targetId} (${options.target}); ` +
-        `${options.prewarmSeconds} s prewarm, then ${options.warmupSeconds} s warm-up + ${options.seconds} s per measurement${etcd === undefined ? '; no etcd' : ''}`,
-    );
+  await withMetaBench(options, 'e2e-etcd-', async ({ session, etcd, workloads }) => {
     for (const [index, concurrency] of options.concurrency.entries()) {
       for (const record of records) await measurePair(session, workloads, etcd, record, index, options);
       emitRatios(records, index, concurrency);
     }
-  } finally {
-    await Promise.allSettled([session.close(), etcd?.close()]);
-    if (etcd !== undefined) openClusters.delete(etcd);
-  }
+  });
   if (options.chartDir !== undefined) chart(records, options, options.chartDir);
 }
 

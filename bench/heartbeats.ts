@@ -8,7 +8,9 @@
  * heartbeats on, measuring the leader's CPU share and the heartbeat latency during the second.
  *
  * Lines (JSON): CreateNode without and with heartbeats (each with the leader's CPU share), Heartbeat
- * latency with the leader's CPU share over one interval of heartbeats alone, and the p99 ratio.
+ * latency with the leader's CPU share over one interval of heartbeats alone, and the p99 ratio, per
+ * round; then the ratio of the pooled distributions (every round's "off" samples against every
+ * round's "on" samples, taken alternately), which one noisy 10 s window does not decide.
  * Options: --dataservers 1000 --blocks 10000 --interval-ms 5000 --seconds 10 --concurrency 64
  * --rounds 2 --dir PATH (the pause stays under the 15 s after which a silent server turns stale),
  * --simulator-nice N: run the simulator at that nice value. Its 1,000 DataServers share this
@@ -24,6 +26,7 @@ import { MetaClient } from '../test/support/meta-cluster/meta-client';
 import { openClusters, runBench } from './support/bench-main';
 import { positiveInteger } from './support/meta-cli';
 import { runMetaLoop, type LoopResult } from './support/meta-closed-loop';
+import { LatencyRecorder } from './support/latency';
 import { MetaProcessCluster } from './support/meta-process-cluster';
 
 const emit = (line: object): boolean => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -101,11 +104,16 @@ async function main(): Promise<void> {
     }
     await client.call('CreateNode', { path: '/load', type: 'Directory' });
     let seq = 0;
-    const createLoop = (tag: string): Promise<LoopResult> =>
-      runMetaLoop({ concurrency, seconds, warmupSeconds: 1 }, async (w) => {
-        await client2.call('CreateNode', { path: `/load/${tag}-w${w}-${seq++}`, type: 'File' });
-        return true;
-      });
+    const pooled = { off: new LatencyRecorder(), on: new LatencyRecorder() };
+    const createLoop = (tag: string, into: LatencyRecorder): Promise<LoopResult> =>
+      runMetaLoop(
+        { concurrency, seconds, warmupSeconds: 1 },
+        async (w) => {
+          await client2.call('CreateNode', { path: `/load/${tag}-w${w}-${seq++}`, type: 'File' });
+          return true;
+        },
+        into,
+      );
     let client2 = client;
     for (let round = 1; round <= rounds; round++) {
       // The leader of this round (an election may have moved it): its pid for CPU, calls straight to it.
@@ -125,7 +133,7 @@ async function main(): Promise<void> {
       sim.send({ type: 'pause', paused: true });
       const quietCpu0 = cpuSeconds(pid);
       const quietT0 = process.hrtime.bigint();
-      const quiet = await createLoop(`q${round}`);
+      const quiet = await createLoop(`q${round}`, pooled.off);
       const quietShare = (cpuSeconds(pid) - quietCpu0) / (Number(process.hrtime.bigint() - quietT0) / 1e9);
       sim.send({ type: 'pause', paused: false });
       // One full round of heartbeats again, then the leader's CPU with heartbeats alone.
@@ -138,7 +146,7 @@ async function main(): Promise<void> {
       const cpu0 = cpuSeconds(pid);
       const simCpu0 = cpuSeconds(sim.pid!);
       const t0 = process.hrtime.bigint();
-      const loaded = await createLoop(`h${round}`);
+      const loaded = await createLoop(`h${round}`, pooled.on);
       const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
       const share = (cpuSeconds(pid) - cpu0) / elapsed;
       const simShare = (cpuSeconds(sim.pid!) - simCpu0) / elapsed;
@@ -173,6 +181,20 @@ async function main(): Promise<void> {
       });
       emit({ ...common, system: 'ratio', op: 'CreateNode', concurrency, p99_ratio: round2(loaded.p99_ms / quiet.p99_ms), target: '<= 1.2' });
     }
+    const [offP50, offP99] = pooled.off.percentiles([0.5, 0.99]);
+    const [onP50, onP99] = pooled.on.percentiles([0.5, 0.99]);
+    emit({
+      bench: 'heartbeats',
+      system: 'ratio',
+      op: 'CreateNode',
+      concurrency,
+      rounds,
+      pooled: true,
+      off: { samples: pooled.off.count, p50_ms: round2(offP50!), p99_ms: round2(offP99!) },
+      on: { samples: pooled.on.count, p50_ms: round2(onP50!), p99_ms: round2(onP99!) },
+      p99_ratio: round2(onP99! / offP99!),
+      target: '<= 1.2',
+    });
     if (client2 !== client) client2.close();
     client.close();
   } finally {

@@ -12,14 +12,12 @@
  * targets are checked at concurrency 64 (CreateNode >= 2x txn-create, GetNodeInfo >= 1.5x get,
  * p99 no worse than etcd's). Notes go to stderr. Options: support/meta-cli.ts.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openClusters, runBench } from './support/bench-main';
+import { runBench } from './support/bench-main';
+import { withMetaBench } from './support/meta-bench-run';
 import { parseMetaOptions, type MetaBenchOptions } from './support/meta-cli';
 import type { LoopResult } from './support/meta-closed-loop';
 import { EtcdPeer, type EtcdOp, type EtcdResult } from './support/meta-etcd-peer';
-import { emit, etcdLine, note, ratioLine, type RatioTarget } from './support/meta-lines';
+import { emit, etcdLine, ratioLine, type RatioTarget } from './support/meta-lines';
 import { measureOurs, reportFailure } from './support/meta-measure';
 import { MetaSession } from './support/meta-session';
 import { MetaWorkloads, type MetaOp } from './support/meta-workloads';
@@ -31,8 +29,6 @@ const PAIRS: readonly { readonly ours: MetaOp; readonly etcd: EtcdOp; readonly t
   { ours: 'GetNodeInfo', etcd: 'get', target: { throughput: 1.5, p99: 1 } },
 ];
 const TARGET_CONCURRENCY = 64;
-/** Enough calls in flight to exercise batching paths (Raft, LMDB) before anything is measured. */
-const PREWARM_CONCURRENCY = 64;
 
 async function runConcurrency(
   session: MetaSession,
@@ -70,26 +66,9 @@ async function runConcurrency(
 
 async function main(): Promise<void> {
   const options = parseMetaOptions(process.argv.slice(2));
-  const session = await MetaSession.open({ baseDir: options.dir, verbose: options.verbose, target: options.target });
-  let etcd: EtcdPeer | undefined;
-  try {
-    if (options.etcd) {
-      etcd = new EtcdPeer(options.etcdDir, mkdtempSync(join(options.dir ?? tmpdir(), 'meta-etcd-')));
-      openClusters.add(etcd);
-      await etcd.start();
-    }
-    const workloads = new MetaWorkloads(() => session.client);
-    await workloads.setup(options.ops, Math.max(...options.concurrency));
-    if (options.prewarmSeconds > 0) await workloads.warmUp(options.prewarmSeconds, PREWARM_CONCURRENCY);
-    note(
-      `MetaServer processes: leader ${session.cluster.leaderId()}, calls to ${session.targetId} (${options.target}); ` +
-        `${options.prewarmSeconds} s prewarm, then ${options.warmupSeconds} s warm-up + ${options.seconds} s per measurement${etcd === undefined ? '; no etcd' : ''}`,
-    );
+  await withMetaBench(options, 'meta-etcd-', async ({ session, etcd, workloads }) => {
     for (const concurrency of options.concurrency) await runConcurrency(session, workloads, etcd, concurrency, options);
-  } finally {
-    await Promise.allSettled([session.close(), etcd?.close()]);
-    if (etcd !== undefined) openClusters.delete(etcd);
-  }
+  });
 }
 
 runBench('meta', main);

@@ -16,10 +16,10 @@ import { MetaClient } from '../test/support/meta-cluster/meta-client';
 import { leaderOf, metaServerArgs, runMetaServer, writeClusterConfig, type MetaServerProcess } from '../test/support/meta-server-process';
 import { fillNamespace } from './support/meta-fill';
 import { positiveInteger } from './support/meta-cli';
+import { restartAndTime } from './support/restart-timing';
 
 const emit = (line: object): boolean => process.stdout.write(`${JSON.stringify(line)}\n`);
 const note = (text: string): boolean => process.stderr.write(`# ${text}\n`);
-const round1 = (v: number): number => Math.round(v * 10) / 10;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
@@ -75,26 +75,10 @@ async function main(): Promise<void> {
     const order = [...grpc.filter((p) => p !== leader), leader];
     for (const port of order) {
       const wasLeader = port === (await leaderOf(`127.0.0.1:${port}`)).port;
-      const old = nodes.get(port)!;
-      old.child.kill('SIGTERM');
-      const [code] = await old.exited;
       clients.get(port)!.close();
-      const began = performance.now();
-      const again = runMetaServer(argsOf(port));
-      nodes.set(port, again);
-      await again.line((l) => l['event'] === 'serving');
-      const servingMs = performance.now() - began;
-      const client = new MetaClient(`127.0.0.1:${port}`);
-      clients.set(port, client);
-      for (;;) {
-        const ok = await client.call('GetNodeInfo', { path: probe }, undefined, 2_000).then(
-          () => true,
-          () => false,
-        );
-        if (ok) break;
-        await sleep(10);
-      }
-      const readMs = performance.now() - began;
+      const timing = await restartAndTime(nodes.get(port)!, argsOf(port), port, probe);
+      nodes.set(port, timing.process);
+      clients.set(port, new MetaClient(`127.0.0.1:${port}`));
       emit({
         bench: 'restart',
         system: 'ours',
@@ -103,9 +87,9 @@ async function main(): Promise<void> {
         files,
         node: `meta-${port}`,
         was_leader: wasLeader,
-        exit_code: code,
-        serving_ms: round1(servingMs),
-        read_ms: round1(readMs),
+        exit_code: timing.exitCode,
+        serving_ms: timing.servingMs,
+        read_ms: timing.readMs,
         target_ms: 5_000,
       });
     }

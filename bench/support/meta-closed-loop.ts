@@ -38,7 +38,8 @@ function errorName(error: unknown): string {
   return error instanceof Error ? error.name : String(error);
 }
 
-export async function runMetaLoop(spec: LoopSpec, call: WorkerCall): Promise<LoopResult> {
+/** `pooled`: also records every measured latency there (several loops pooled into one distribution). */
+export async function runMetaLoop(spec: LoopSpec, call: WorkerCall, pooled?: LatencyRecorder): Promise<LoopResult> {
   const latency = new LatencyRecorder();
   const errors: Record<string, number> = {};
   let exhaustedWorkers = 0;
@@ -62,7 +63,10 @@ export async function runMetaLoop(spec: LoopSpec, call: WorkerCall): Promise<Loo
         return;
       }
       const f = process.hrtime.bigint();
-      if (f >= measureFrom && f <= end) latency.record(s, f);
+      if (f >= measureFrom && f <= end) {
+        latency.record(s, f);
+        pooled?.record(s, f);
+      }
     }
   };
   await Promise.all(Array.from({ length: spec.concurrency }, (_, w) => worker(w)));

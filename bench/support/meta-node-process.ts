@@ -10,7 +10,7 @@
  * The gRPC addresses of the others arrive over IPC once every node has bound (`members`), since
  * followers forward calls to the leader by them. SIGTERM, or the parent going away, stops it.
  */
-import { readFileSync } from 'node:fs';
+import { statusMb } from './process-memory';
 import type { LogFields, Logger } from '../../src/raft';
 import { startMetaNode } from '../../src/cli/meta-node-assembly';
 import { StaticMemberDirectory } from '../../src/server/members';
@@ -37,16 +37,6 @@ function stderrLogger(id: string, verbose: boolean): Logger {
     warn: (message, fields) => print('warn', message, fields),
     error: (message, fields) => print('error', message, fields),
   };
-}
-
-/** A "Name:   1234 kB" field of /proc/self/status in MiB, or undefined where /proc cannot tell. */
-function statusMb(field: string): number | undefined {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-    return match ? Math.round((Number(match[1]) / 1024) * 10) / 10 : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 async function main(): Promise<void> {
@@ -91,8 +81,8 @@ async function main(): Promise<void> {
       appliedIndex: raftStats.appliedIndex,
       commitIndex: raftStats.commitIndex,
       rssMb: peak.nowMb,
-      rssAnonMb: statusMb('RssAnon'),
-      rssFileMb: statusMb('RssFile'),
+      rssAnonMb: statusMb('self', 'RssAnon'),
+      rssFileMb: statusMb('self', 'RssFile'),
       peakRssMb: peak.hwmMb ?? peak.sampledMb,
       heapUsedMb: Math.round(process.memoryUsage().heapUsed / MiB),
       snapshotsTaken,

@@ -5,7 +5,7 @@
  * /proc/self/clear_refs (Linux >= 4.0). The kernel's figure also catches a spike between two
  * samples or while the event loop was blocked; where /proc cannot tell, only samples are reported.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { resetPeakRss, statusMb } from './process-memory';
 
 const MiB = 1 << 20;
 
@@ -32,20 +32,15 @@ export class PeakRss {
 
   /** Starts a new window: the peak becomes the current RSS. */
   reset(): void {
-    try {
-      writeFileSync('/proc/self/clear_refs', '5');
-      this.hwmValid = true;
-    } catch {
-      this.hwmValid = false;
-    }
+    this.hwmValid = resetPeakRss('self');
     this.peak = 0;
     this.sample();
   }
 
   read(): PeakRssReading {
     this.sample();
-    const hwmKb = this.hwmValid ? statusKb('VmHWM') : undefined;
-    return { sampledMb: mb(this.peak), hwmMb: hwmKb === undefined ? undefined : mb(hwmKb * 1024), nowMb: mb(process.memoryUsage.rss()) };
+    const hwmMb = this.hwmValid ? statusMb('self', 'VmHWM') : undefined;
+    return { sampledMb: mb(this.peak), hwmMb, nowMb: mb(process.memoryUsage.rss()) };
   }
 
   stop(): void {
@@ -58,13 +53,3 @@ export class PeakRss {
 }
 
 const mb = (bytes: number): number => Math.round((bytes / MiB) * 10) / 10;
-
-/** A "Name:   1234 kB" field of /proc/self/status. */
-function statusKb(field: string): number | undefined {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
