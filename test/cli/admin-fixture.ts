@@ -2,6 +2,7 @@
  * minfs-admin run in this process (runAdmin) with its output captured, and a config.yaml for a
  * fourth MetaServer that joins a cluster written by writeClusterConfig.
  */
+import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
@@ -42,6 +43,20 @@ export async function admin(...argv: string[]): Promise<AdminRun> {
   const err = sink();
   const code = await runAdmin(argv, {}, { stdout: out.stream, stderr: err.stream });
   return { code, stdout: out.text(), stderr: err.text() };
+}
+
+/** `minfs-admin --json check`. */
+export interface CheckJson {
+  verdict: string;
+  replicas: { id: string; index?: string; hash?: string; error?: string }[];
+}
+
+/** `minfs-admin check` on `servers` finds `replicas` replicas, all holding the same namespace; returns its report. */
+export async function expectConsistent(servers: string, replicas: number): Promise<CheckJson> {
+  const check = await adminJson<CheckJson>('--servers', servers, 'check');
+  assert.equal(check.verdict, 'CONSISTENT', JSON.stringify(check));
+  assert.equal(check.replicas.length, replicas, JSON.stringify(check));
+  return check;
 }
 
 /** Runs minfs-admin with --json and parses its output (which must succeed). */

@@ -13,14 +13,9 @@ import { tempDir } from '../support/dataserver/temp-dir';
 import { flipLogRecordByte, truncateNamespace, truncateNewestSnapshot } from '../support/corrupt-data-dir';
 import { MetaClient, staleRead } from '../support/meta-cluster/meta-client';
 import { FAST_RAFT, leaderOf, runMetaServerFor, startClusterProcesses, type StartedCluster } from '../support/meta-server-process';
-import { admin, adminJson, type MembersJson, type StatusJson } from '../cli/admin-fixture';
+import { admin, adminJson, expectConsistent, type MembersJson, type StatusJson } from '../cli/admin-fixture';
 
 const FILES = 300;
-
-interface CheckJson {
-  verdict: string;
-  replicas: { id: string }[];
-}
 
 /** A cluster holding /d with FILES files, node 3 stopped (gracefully) after a snapshot of its own. */
 interface StoppedThird {
@@ -86,9 +81,7 @@ async function damagedNodeIsRefusedThenRebuilt(
     if (members.members.find((m) => m.id === id)?.suffrage === 'voter') break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const check = await adminJson<CheckJson>('--servers', cluster.servers, 'check');
-  assert.equal(check.verdict, 'CONSISTENT', JSON.stringify(check));
-  assert.equal(check.replicas.length, 3);
+  await expectConsistent(cluster.servers, 3);
   const local = new MetaClient(`127.0.0.1:${third}`);
   try {
     const listing = await local.call('ListDirectory', { path: '/d' }, staleRead());
@@ -132,8 +125,6 @@ test(
     const leader = new MetaClient(`127.0.0.1:${(await leaderOf(`127.0.0.1:${cluster.ports[0]}`)).port}`);
     t.after(() => leader.close());
     await leader.call('CreateNode', { path: '/d/after', type: 'File' });
-    const check = await adminJson<CheckJson>('--servers', cluster.servers, 'check');
-    assert.equal(check.verdict, 'CONSISTENT', JSON.stringify(check));
-    assert.equal(check.replicas.length, 3);
+    await expectConsistent(cluster.servers, 3);
   },
 );
