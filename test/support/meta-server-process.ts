@@ -21,7 +21,10 @@ export type Line = Record<string, unknown>;
 export interface MetaServerProcess {
   readonly child: ChildProcess;
   readonly lines: Line[];
+  /** Its exit; a test that reads this expects the exit (see reportUnexpectedExit). */
   readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
+  /** Whether the test has read `exited`. */
+  readonly exitAwaited: () => boolean;
   readonly stderr: () => string;
   /** Resolves with the first stdout line that `match` accepts (rejects if the process exits first). */
   line(match: (l: Line) => boolean): Promise<Line>;
@@ -37,8 +40,27 @@ export function runMetaServer(args: readonly string[], env: Readonly<Record<stri
 /** runMetaServer, killed (if still running) when the test ends. */
 export function runMetaServerFor(t: TestContext, args: readonly string[]): MetaServerProcess {
   const running = runMetaServer(args);
-  t.after(() => running.kill());
+  t.after(() => {
+    reportUnexpectedExit(running, args);
+    running.kill();
+  });
   return running;
+}
+
+/**
+ * A node that ended on its own with a failure, while the test neither killed it nor waited for its
+ * exit, is named on stderr with its last words: a test failing later with "Connection dropped" is
+ * otherwise a puzzle in CI's output. It never fails a test by itself.
+ */
+function reportUnexpectedExit(running: MetaServerProcess, args: readonly string[]): void {
+  const { child } = running;
+  if (child.killed || running.exitAwaited() || child.exitCode === 0) return;
+  const how = child.exitCode !== null ? `with code ${child.exitCode}` : child.signalCode !== null ? `on ${child.signalCode}` : undefined;
+  if (how === undefined) return; // still running
+  const tail = running.lines.slice(-15).map(textOf).join('\n');
+  process.stderr.write(
+    `metaServer ${args.join(' ')} exited ${how} on its own\n--- stderr:\n${running.stderr()}\n--- last stdout lines:\n${tail}\n`,
+  );
 }
 
 /** A built program (a dist/src/cli/*.js path) run with `args`, its output seen as runMetaServer's is. */
@@ -65,10 +87,15 @@ export function runProgram(main: string, args: readonly string[], env: Readonly<
       w.resolve(parsed);
     }
   });
+  let exitAwaited = false;
   return {
     child,
     lines,
-    exited,
+    get exited() {
+      exitAwaited = true;
+      return exited;
+    },
+    exitAwaited: () => exitAwaited,
     stderr: () => stderr,
     line: (match) =>
       new Promise((resolve, reject) => {
