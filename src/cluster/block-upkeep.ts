@@ -13,6 +13,7 @@
 import type { Clock, Logger, Raft } from '../raft';
 import { encodeCommand } from '../meta/commands';
 import type { NamespaceReader } from '../meta/namespace-reader';
+import { NamespaceUnavailableError } from '../meta/namespace-state';
 import type { MetaResult } from '../meta/results';
 import type { Command } from '../generated/dfs_project/Command';
 import { DataServerTracker, type DataServerReport } from './dataserver-tracker';
@@ -186,8 +187,24 @@ export class BlockUpkeep {
     for (const ids of placements) for (const id of ids) this.placedSinceHeartbeat.set(id, (this.placedSinceHeartbeat.get(id) ?? 0) + 1);
   }
 
-  /** One round of planning; proposes what it decided. */
+  /**
+   * One round of planning; proposes what it decided. Never throws: it runs from a timer, where a
+   * throw would end the process, and with it the leader's service to every client.
+   */
   tick(): void {
+    try {
+      this.plan();
+    } catch (error: unknown) {
+      // A restore is swapping the namespace's data file in (a moment): the next round plans
+      // from the new state. Seen in CI: a leader's tick landed in its own user restore's swap.
+      if (error instanceof NamespaceUnavailableError) return;
+      this.deps.logger.error('upkeep: a planning round failed; the next one tries again', {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+    }
+  }
+
+  private plan(): void {
     if (!this.ready) return;
     const { reader, settings } = this.deps;
     const now = this.deps.clock.now();

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { UpkeepSettings } from '../../src/cluster/upkeep-settings';
+import { silentLogger, type LogFields } from '../../src/raft';
 import { MiB, SETTINGS, beat, oneBlockFile, propose, report, tick, upkeepOn, withUpkeep } from '../support/meta-cluster/upkeep-fixture';
 
 test('a dead server: the block is copied to the emptiest live server, confirmed by its report, and the dead holder dropped', async () => {
@@ -162,4 +163,49 @@ test('a report is believed only when its predecessor arrived after the write: it
     await tick(f);
     assert.equal(reader.repairTarget(block), 'ds-4', 'missing from a report made after the write: repaired');
   }, settings);
+});
+
+test('a tick while a restore swaps the namespace in skips that round; a failing round is logged, never thrown into the timer', async (t) => {
+  await withUpkeep(async (f) => {
+    const { reader, fsm } = f.lone.node;
+    for (let n = 1; n <= 4; n++) await beat(f, report(n, [], n === 4 ? 500 : 100));
+    const block = await oneBlockFile(f, '/f');
+    for (let n = 1; n <= 3; n++) await beat(f, report(n, [block]));
+    f.clock.advance(3_001);
+    for (const n of [2, 3, 4]) await beat(f, report(n, n === 4 ? [] : [block], n === 4 ? 500 : 100));
+
+    // The state a restore leaves the namespace in between closing the old data file and opening
+    // the new one (environment-snapshots.ts). A throw from tick() there ended the leader's process.
+    const env = fsm.state.env;
+    fsm.state.withdrawEnvironment();
+    assert.doesNotThrow(() => f.upkeep.tick());
+    fsm.state.replaceEnvironment(env);
+    await f.upkeep.idle();
+    assert.equal(reader.repairTarget(block), undefined, 'the round in the swap planned nothing');
+    await tick(f);
+    assert.equal(reader.repairTarget(block), 'ds-4', 'the next round plans from the state it finds');
+
+    // Any other failure of a round: logged as an error, and the round after it runs as usual.
+    const errors: string[] = [];
+    const logger = {
+      ...silentLogger,
+      error: (message: string, fields?: LogFields) => errors.push(`${message} ${String(fields?.['error'])}`),
+    };
+    const upkeep = upkeepOn(f.lone, f.clock, () => f.wall, SETTINGS, logger);
+    t.after(() => upkeep.stop());
+    while (!upkeep.status().ready) await nextTurn();
+    const registry = reader.registry;
+    reader.registry = () => {
+      throw new Error('a bug in planning');
+    };
+    try {
+      assert.doesNotThrow(() => upkeep.tick());
+    } finally {
+      reader.registry = registry;
+    }
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /^upkeep: a planning round failed; the next one tries again Error: a bug in planning/);
+    assert.doesNotThrow(() => upkeep.tick());
+    assert.equal(errors.length, 1);
+  });
 });

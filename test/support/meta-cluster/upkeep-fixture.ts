@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { silentLogger } from '../../../src/raft';
+import { silentLogger, type Logger } from '../../../src/raft';
 import { ManualClock } from '../../../src/raft/inmem';
 import { BlockUpkeep } from '../../../src/cluster/block-upkeep';
 import { sortedBlockIds, type DataServerReport } from '../../../src/cluster/dataserver-tracker';
@@ -35,14 +35,20 @@ export interface Fixture {
 }
 
 /** A BlockUpkeep on the lone node's Raft and namespace, on `clock` (a new leader's, when made again). */
-export function upkeepOn(lone: LoneMetaNode, clock: ManualClock, wallMs: () => number, settings = SETTINGS): BlockUpkeep {
+export function upkeepOn(
+  lone: LoneMetaNode,
+  clock: ManualClock,
+  wallMs: () => number,
+  settings = SETTINGS,
+  logger: Logger = silentLogger,
+): BlockUpkeep {
   return new BlockUpkeep({
     raft: lone.node.raft,
     reader: lone.node.reader,
     settled: () => lone.node.fsm.settled(),
     clock,
     wallClockMs: wallMs,
-    logger: silentLogger,
+    logger,
     settings,
   });
 }
