@@ -194,14 +194,14 @@ test('a tick while a restore swaps the namespace in skips that round; a failing 
     const upkeep = upkeepOn(f.lone, f.clock, () => f.wall, SETTINGS, logger);
     t.after(() => upkeep.stop());
     while (!upkeep.status().ready) await nextTurn();
-    const registry = reader.registry;
+    // An own property over the class's method, deleted again afterwards.
     reader.registry = () => {
       throw new Error('a bug in planning');
     };
     try {
       assert.doesNotThrow(() => upkeep.tick());
     } finally {
-      reader.registry = registry;
+      Reflect.deleteProperty(reader, 'registry');
     }
     assert.equal(errors.length, 1);
     assert.match(errors[0]!, /^upkeep: a planning round failed; the next one tries again Error: a bug in planning/);
