@@ -11,8 +11,19 @@ import { StaticMemberDirectory } from '../../../src/server/members';
 import { MetaClient } from './meta-client';
 import type { UpkeepSettings } from '../../../src/cluster/upkeep-settings';
 
-/** Fast timeouts: elections settle in a few hundred ms on loopback. */
-export const TEST_RAFT: Partial<Config> = { heartbeatTimeoutMs: 300, electionTimeoutMs: 300, leaderLeaseTimeoutMs: 150 };
+/**
+ * Fast timeouts: elections settle in a few hundred ms on loopback. The lease is as long as it may
+ * be (the heartbeat timeout): every node of an in-process cluster shares one event loop, and a
+ * leader whose loop stalled longer than its lease (a busy CI machine) steps down on waking, before
+ * it reads the answers waiting for it; with 150 ms that deposed a leader mid-test in CI.
+ */
+export const TEST_RAFT: Partial<Config> = { heartbeatTimeoutMs: 300, electionTimeoutMs: 300, leaderLeaseTimeoutMs: 300 };
+
+/**
+ * The production defaults' timeouts, for suites that check one leader's answers throughout and
+ * exercise no failover (a leader change mid-suite is noise to them, not a finding).
+ */
+export const STEADY_RAFT: Partial<Config> = { heartbeatTimeoutMs: 1_000, electionTimeoutMs: 1_000, leaderLeaseTimeoutMs: 500 };
 
 export interface MetaClusterOptions {
   readonly size?: number;
