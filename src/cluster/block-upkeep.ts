@@ -85,7 +85,14 @@ export class BlockUpkeep {
       staleAfterMs: deps.settings.staleAfterMs,
       deadAfterMs: deps.settings.deadAfterMs,
     });
-    this.unsubscribe = deps.raft.on('role-changed', ({ role }) => this.onRole(role === 'leader'));
+    const offRole = deps.raft.on('role-changed', ({ role }) => this.onRole(role === 'leader'));
+    // An operator's snapshot replaced the block maps this view was built against: start over as a
+    // new leader does, in safe mode until every registered DataServer has reported again.
+    const offRestore = deps.raft.on('user-restored', () => this.onRole(deps.raft.state() === 'leader'));
+    this.unsubscribe = () => {
+      offRole();
+      offRestore();
+    };
     if (deps.raft.state() === 'leader') this.onRole(true);
   }
 

@@ -14,6 +14,11 @@ export interface RaftEvents {
   'snapshot-taken': { index: number; term: number; size: number; durationMs: number };
   /** The FSM was replaced by a snapshot received from the leader; `durationMs`: the restore. */
   'snapshot-installed': { index: number; term: number; size: number; durationMs: number };
+  /**
+   * Leader: an operator's snapshot replaced the FSM (Raft.restore), which now stands at `index`.
+   * What the application keeps beside the FSM about its state (plans, queues) is stale.
+   */
+  'user-restored': { index: number; term: number };
   /** Leader, once per commit batch: committed up to `index`; `latencyMs`: the batch's first entry, since proposed here. */
   committed: { index: number; latencyMs: number };
   /** The node stopped itself: corrupt storage, a failed write, or an FSM that threw. */

@@ -1,7 +1,8 @@
 /**
  * Empties the trash of recursive deletes, on the leader, one bounded purge command after another
- * through the log. Kicked after a delete that left trash and whenever this node becomes leader
- * (a previous leader may have died mid-purge); stops when the trash is empty or leadership is lost.
+ * through the log. Kicked after a delete that left trash, whenever this node becomes leader (a
+ * previous leader may have died mid-purge) and after an operator's snapshot restore; stops when
+ * the trash is empty or leadership is lost.
  */
 import { encodeCommand } from '../meta/commands';
 import type { MetaNode } from './meta-node';
@@ -10,12 +11,16 @@ export class TrashPurger {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
 
   constructor(private readonly node: MetaNode) {
-    this.unsubscribe = node.raft.on('role-changed', ({ role }) => {
-      if (role === 'leader') this.kick();
-    });
+    this.unsubscribe = [
+      node.raft.on('role-changed', ({ role }) => {
+        if (role === 'leader') this.kick();
+      }),
+      // An operator's snapshot may hold trash of its own (saved mid-purge).
+      node.raft.on('user-restored', () => this.kick()),
+    ];
   }
 
   /** Starts purging if there is trash and this node leads; a kick during a run makes it look again. */
@@ -41,7 +46,7 @@ export class TrashPurger {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe();
+    for (const off of this.unsubscribe) off();
     await this.idle();
   }
 

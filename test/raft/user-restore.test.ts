@@ -82,8 +82,11 @@ test('restore replaces the state on every replica, a partitioned follower includ
     cluster.network.isolate(partitioned.address);
     await cluster.write(leader, pairs('c', 5));
     const lastBefore = leader.raft.stats().lastLogIndex;
+    const announced: { index: number; term: number }[] = [];
+    const off = leader.raft.on('user-restored', (e) => announced.push(e));
 
     const outcome = await cluster.settle(leader.raft.restore(infoOf(backup), streamOf(backup.chunks)), 'restore');
+    off();
     assert.equal(outcome.status, 'fulfilled', outcome.status === 'rejected' ? String(outcome.reason) : '');
     const restored = (outcome as PromiseFulfilledResult<SnapshotMeta>).value;
     assert.ok(restored.index > lastBefore, `restore index ${restored.index} past the log (${lastBefore})`);
@@ -91,6 +94,7 @@ test('restore replaces the state on every replica, a partitioned follower includ
     assert.equal(restored.size, backup.meta.size);
     assert.equal(leader.fsm.digest(), backup.digest, 'the leader holds the backup');
     assert.equal(leader.fsm.applied, leader.raft.stats().appliedIndex, 'the FSM took the restore index');
+    assert.deepEqual(announced, [{ index: restored.index, term: restored.term }], "the leader's application is told once");
     // It resolved once an entry after it committed: the up-to-date follower installed it.
     assert.deepEqual(upToDate.installed, [restored.index], 'an up-to-date follower installs it too');
     await cluster.until(() => upToDate.fsm.applied > restored.index, 'the up-to-date follower applies past it');

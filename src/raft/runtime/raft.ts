@@ -533,6 +533,7 @@ export class Raft<R = unknown> {
         this.core.appliedTo(this.appliedIndex);
         this.pendingReads.applied(this.appliedIndex);
         this.scheduleFlush();
+        this.emitter.emit('user-restored', { index: point.index, term: point.term });
       },
       fatal: (what, error) => this.fatal(what, error),
     });
