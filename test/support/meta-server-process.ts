@@ -179,8 +179,13 @@ export async function leaderOf(address: string): Promise<{ host: string; port: n
   }
 }
 
-/** Raft timings short enough for tests that wait on elections (the defaults are 1 s). */
-export const FAST_RAFT = { heartbeat_timeout: '300ms', election_timeout: '300ms', leader_lease_timeout: '250ms' };
+/**
+ * Raft timings short enough for tests that wait on elections (the defaults are 1 s). The lease is
+ * half a second: with 250 ms, a leader whose followers were starved of CPU that long (two test
+ * files at once on CI's 2 cores, each running three nodes and the admin tool's processes) stepped
+ * down mid-test, and a plain write failed "leadership lost" (seen in CI).
+ */
+export const FAST_RAFT = { heartbeat_timeout: '500ms', election_timeout: '500ms', leader_lease_timeout: '500ms' };
 
 /** Three metaServer processes of a cluster written by writeClusterConfig, each serving. */
 export interface StartedCluster {
