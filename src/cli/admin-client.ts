@@ -26,6 +26,14 @@ export class AdminCallError extends Error {
   }
 }
 
+/** No MetaServer asked names a leader: none is elected right now (an election), or none answers. */
+export class NoLeaderFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoLeaderFoundError';
+  }
+}
+
 type Callback<T> = (error: grpc.ServiceError | null, value?: T) => void;
 
 export class AdminClient {

@@ -14,11 +14,11 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { status } from '@grpc/grpc-js';
 import type { ImportNode } from '../generated/minfs/admin/ImportNode';
-import { AdminCallError, type AdminClient } from './admin-client';
+import { AdminCallError, NoLeaderFoundError, type AdminClient } from './admin-client';
 
 export const IMPORT_BATCH = 10_000;
-/** Tries of one batch: leadership moves within a few election timeouts. */
-const MAX_TRIES = 10;
+/** Tries of one batch (10 s with the pauses): leadership moves within a few election timeouts. */
+const MAX_TRIES = 20;
 const RETRY_PAUSE_MS = 500;
 
 export interface ImportTotals {
@@ -52,8 +52,12 @@ async function* batches(input: Readable, size: number): AsyncGenerator<ImportNod
   if (batch.length > 0) yield batch;
 }
 
-/** Whether a failed call may be sent again to the (possibly new) leader. */
+/**
+ * Whether a batch may be sent again to the (possibly new) leader: the call failed because the
+ * leadership moved or the answer was lost, or no leader was found to send it to (an election).
+ */
 function retryable(error: unknown): boolean {
+  if (error instanceof NoLeaderFoundError) return true;
   return error instanceof AdminCallError && [status.UNAVAILABLE, status.FAILED_PRECONDITION, status.DEADLINE_EXCEEDED].includes(error.code);
 }
 
@@ -61,15 +65,17 @@ export async function runImport(
   listing: string,
   leader: () => Promise<AdminClient>,
   onProgress: (totals: Readonly<ImportTotals>) => void,
+  retryPauseMs = RETRY_PAUSE_MS,
 ): Promise<ImportTotals> {
   const totals: ImportTotals = { nodes: 0, created: 0, existed: 0, refused: 0, firstRefusal: '' };
-  let client = await leader();
+  let client: AdminClient | undefined;
   const run = randomUUID();
   let sent = 0;
   const send = async (batch: ImportNode[]): Promise<void> => {
     const requestId = `import ${run} ${sent++}`;
     for (let attempt = 1; ; attempt++) {
       try {
+        client ??= await leader();
         const reply = await client.importNodes(batch, requestId);
         totals.nodes += batch.length;
         totals.created += Number(reply.created);
@@ -80,8 +86,8 @@ export async function runImport(
         return;
       } catch (error: unknown) {
         if (!retryable(error) || attempt >= MAX_TRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-        client = await leader();
+        client = undefined; // asked for again: the leader may have moved
+        await new Promise((resolve) => setTimeout(resolve, retryPauseMs));
       }
     }
   };

@@ -28,7 +28,7 @@ import type { ChannelCredentials } from '@grpc/grpc-js';
 import { Command, CommanderError } from 'commander';
 import { grpcPeerCredentials } from '../server/grpc-tls';
 import { metaChannelCredentials, type MetaTlsOptions } from '../wire/meta-tls';
-import { AdminCallError, AdminClient, AdminClients, surveyCluster, surveyMembers, type ClusterView } from './admin-client';
+import { AdminCallError, AdminClient, AdminClients, NoLeaderFoundError, surveyCluster, surveyMembers, type ClusterView } from './admin-client';
 import { loadMetaServerConfig } from './meta-server-config';
 import { parseMetaAddresses, DEFAULT_META } from './minfs';
 import { runImport } from './minfs-admin-import';
@@ -107,7 +107,7 @@ export async function runAdmin(argv: readonly string[], env: Readonly<Record<str
     const view = await survey(options);
     if (view.leaderAddress === undefined) {
       const why = [...view.unreachable].map(([a, e]) => `${a}: ${e}`).join('; ');
-      throw new Error(
+      throw new NoLeaderFoundError(
         `no leader found among ${[...view.statuses.keys(), ...view.unreachable.keys()].join(', ')}${why === '' ? '' : ` (${why})`}`,
       );
     }

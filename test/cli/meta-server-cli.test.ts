@@ -65,7 +65,7 @@ test(
     await etcdNamesLeader(leaderPort);
     const client = new MetaClient(leaderAddress);
     t.after(() => client.close());
-    await client.call('CreateNode', { path: '/kept', type: 'Directory' });
+    await client.write('CreateNode', { path: '/kept', type: 'Directory' });
 
     const leader = nodes.get(leaderPort)!;
     leader.child.kill('SIGTERM');
@@ -111,7 +111,7 @@ test('metaServer: with etcd unreachable the nodes still elect a leader and take 
   const leader = await leaderAddressVia(`127.0.0.1:${grpc[0]}`);
   const client = new MetaClient(leader);
   t.after(() => client.close());
-  await client.call('CreateNode', { path: '/without-etcd', type: 'Directory' }, undefined, 5_000);
+  await client.write('CreateNode', { path: '/without-etcd', type: 'Directory' }, 5_000);
   assert.ok(
     nodes.some((n) => n.lines.some((l) => l['message'] === 'etcd: cannot register; retrying')),
     'the registration keeps trying in the background',
@@ -171,7 +171,7 @@ test('metaServer: a data directory in use, of another cluster, or at a changed R
   const leader = await leaderAddressVia(`127.0.0.1:${grpc[0]}`);
   const client = new MetaClient(leader);
   t.after(() => client.close());
-  await client.call('CreateNode', { path: '/kept', type: 'Directory' });
+  await client.write('CreateNode', { path: '/kept', type: 'Directory' });
 
   // A second process on a directory in use.
   const twin = runMetaServerFor(t, ['--config', file, '--port', String(grpc[0]), '--data-dir', path.join(dir, `meta-${grpc[0]}`), '--bootstrap']);

@@ -10,10 +10,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { AdminCallError, AdminClient } from '../../src/cli/admin-client';
+import { AdminCallError, AdminClient, NoLeaderFoundError } from '../../src/cli/admin-client';
 import type { ImportNode } from '../../src/generated/minfs/admin/ImportNode';
 import type { ImportReply__Output } from '../../src/generated/minfs/admin/ImportReply';
-import { IMPORT_BATCH, listingNode, type ImportTotals } from '../../src/cli/minfs-admin-import';
+import { IMPORT_BATCH, listingNode, runImport, type ImportTotals } from '../../src/cli/minfs-admin-import';
 import { tempDir } from '../support/dataserver/temp-dir';
 import { MetaClient, staleRead } from '../support/meta-cluster/meta-client';
 import { FAST_RAFT, leaderOf, startClusterProcesses } from '../support/meta-server-process';
@@ -30,12 +30,34 @@ test('a listing line: directories end in "/", the root is a directory, blanks an
   assert.equal(listingNode('# a comment'), undefined);
 });
 
+test('import rides out an election: no leader found, then a lost answer; the batch goes again with its key', async (t) => {
+  const listing = path.join(tempDir(t), 'listing.txt');
+  writeFileSync(listing, '/a/\n/a/f\n/g\n');
+  const keys: string[] = [];
+  const leaderClient = {
+    importNodes: (nodes: ImportNode[], key?: string): Promise<ImportReply__Output> => {
+      keys.push(key ?? '');
+      if (keys.length === 1) return Promise.reject(new AdminCallError('127.0.0.1:1', status.UNAVAILABLE, 'leadership lost'));
+      return Promise.resolve({ created: String(nodes.length), existed: '0', refused: '0', first_refusal: '' });
+    },
+  } as unknown as AdminClient;
+  let asked = 0;
+  const leader = (): Promise<AdminClient> =>
+    ++asked === 1 ? Promise.reject(new NoLeaderFoundError('no leader found among 127.0.0.1:1')) : Promise.resolve(leaderClient);
+  const totals = await runImport(listing, leader, () => undefined, 0);
+  assert.deepEqual(totals, { nodes: 3, created: 3, existed: 0, refused: 0, firstRefusal: '' });
+  assert.equal(asked, 3, 'the leader is asked for again after each failure');
+  assert.equal(keys.length, 2);
+  assert.equal(keys[0], keys[1], 'the same idempotency key both times');
+  assert.match(keys[0]!, /^import /);
+});
+
 test('minfs-admin import: a listing of several batches lands on every replica, once', { timeout: 120_000 }, async (t) => {
   const dir = tempDir(t);
   const { ports, servers } = await startClusterProcesses(t, dir, { clusterId: 'import-test', raft: FAST_RAFT });
   const leader = new MetaClient(`127.0.0.1:${(await leaderOf(`127.0.0.1:${ports[0]}`)).port}`);
   t.after(() => leader.close());
-  await leader.call('CreateNode', { path: '/taken', type: 'File' });
+  await leader.write('CreateNode', { path: '/taken', type: 'File' });
 
   const listing = path.join(dir, 'listing.txt');
   const lines = ['# made by the test', '/imported/', '', '/deep/a/b/c/file', '/taken/', '/imported/empty/'];
@@ -52,7 +74,9 @@ test('minfs-admin import: a listing of several batches lands on every replica, o
   );
   assert.match(totals.firstRefusal, /\/taken already exists as a file/);
 
-  // Every replica holds it, read locally (stale reads answer from the node itself).
+  // Every replica holds it, read locally (stale reads answer from the node itself) once the
+  // check has seen each one apply past a checkpoint proposed after the import.
+  await expectConsistent(servers, 3);
   for (const port of ports) {
     const local = new MetaClient(`127.0.0.1:${port}`);
     try {
@@ -70,7 +94,6 @@ test('minfs-admin import: a listing of several batches lands on every replica, o
       local.close();
     }
   }
-  await expectConsistent(servers, 3);
 
   const missing = await admin('--servers', servers, 'import', path.join(dir, 'absent.txt'));
   assert.equal(missing.code, 2, 'a missing listing is a usage error');

@@ -33,7 +33,7 @@ test(
     const { dir, file, grpc, nodes, servers } = await startCluster(t);
     const client = new MetaClient(`127.0.0.1:${grpc[0]}`);
     t.after(() => client.close());
-    for (let i = 0; i < 50; i++) await client.call('CreateNode', { path: `/d${i}`, type: 'Directory' });
+    for (let i = 0; i < 50; i++) await client.write('CreateNode', { path: `/d${i}`, type: 'Directory' });
 
     const status = await adminJson<StatusJson>('--servers', servers, 'status');
     assert.equal(status.nodes.length, 3);
@@ -76,7 +76,7 @@ test(
     assert.equal(moved.code, 0, moved.stderr);
     assert.match(moved.stdout, new RegExp(`leadership moved to ${fourth.id}`));
     assert.equal((await leaderOf(`127.0.0.1:${grpc[0]}`)).port, fourth.grpc);
-    await client.call('CreateNode', { path: '/after-transfer', type: 'Directory' });
+    await client.write('CreateNode', { path: '/after-transfer', type: 'Directory' });
 
     // Removing a voter: the leader (the joined node) removes an original node.
     const removed = await admin('--servers', servers, 'remove', `meta-${follower}`);
@@ -94,7 +94,7 @@ test('minfs-admin check reports a replica whose namespace was changed behind Raf
   const { dir, grpc, nodes, servers } = await startCluster(t);
   const client = new MetaClient(`127.0.0.1:${grpc[0]}`);
   t.after(() => client.close());
-  for (let i = 0; i < 20; i++) await client.call('CreateNode', { path: `/f${i}`, type: 'Directory' });
+  for (let i = 0; i < 20; i++) await client.write('CreateNode', { path: `/f${i}`, type: 'Directory' });
   await expectConsistent(servers, 3);
 
   // Stop a follower, add a record to its namespace directly, start it again.
@@ -161,14 +161,14 @@ test(
     const { dir, grpc, servers } = await startCluster(t);
     const client = new MetaClient(`127.0.0.1:${grpc[0]}`);
     t.after(() => client.close());
-    for (let i = 0; i < 30; i++) await client.call('CreateNode', { path: `/saved${i}`, type: 'Directory' });
+    for (let i = 0; i < 30; i++) await client.write('CreateNode', { path: `/saved${i}`, type: 'Directory' });
     const file = path.join(dir, 'backup.snapshot');
     const saved = await admin('--servers', servers, 'snapshot', 'save', file);
     assert.equal(saved.code, 0, saved.stderr);
     assert.match(saved.stdout, /saved \d+ bytes/);
 
-    await client.call('CreateNode', { path: '/after-save', type: 'Directory' });
-    await client.call('DeleteNode', { path: '/saved0', recursive: false });
+    await client.write('CreateNode', { path: '/after-save', type: 'Directory' });
+    await client.write('DeleteNode', { path: '/saved0', recursive: false });
     const garbage = path.join(dir, 'garbage.snapshot');
     writeFileSync(garbage, Buffer.alloc(100_000, 7));
     const refused = await admin('--servers', servers, 'snapshot', 'restore', garbage);
@@ -184,7 +184,7 @@ test(
     t.after(() => leader.close());
     assert.equal(await exists(leader, '/after-save'), false, 'written after the save: gone');
     assert.equal(await exists(leader, '/saved0'), true, 'deleted after the save: back');
-    await leader.call('CreateNode', { path: '/after-restore', type: 'Directory' });
+    await leader.write('CreateNode', { path: '/after-restore', type: 'Directory' });
     await expectConsistent(servers, 3);
   },
 );
@@ -196,7 +196,7 @@ test(
     const { dir, file, grpc, nodes } = await startCluster(t);
     const client = new MetaClient(`127.0.0.1:${grpc[0]}`);
     t.after(() => client.close());
-    for (let i = 0; i < 20; i++) await client.call('CreateNode', { path: `/kept${i}`, type: 'Directory' });
+    for (let i = 0; i < 20; i++) await client.write('CreateNode', { path: `/kept${i}`, type: 'Directory' });
     const [survivor, ...lost] = grpc as [number, number, number];
     for (const port of lost) {
       nodes.get(port)!.kill();
@@ -230,7 +230,7 @@ test(
     const alone = new MetaClient(`127.0.0.1:${survivor}`);
     t.after(() => alone.close());
     for (let i = 0; i < 20; i++) assert.ok(await exists(alone, `/kept${i}`), `/kept${i}`);
-    await alone.call('CreateNode', { path: '/after-recovery', type: 'Directory' });
+    await alone.write('CreateNode', { path: '/after-recovery', type: 'Directory' });
 
     const fourth = await configWithFourthPeer(file, dir);
     const joiner = runMetaServerFor(t, [

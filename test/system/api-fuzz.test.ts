@@ -39,8 +39,8 @@ test(`API fuzzing of a running 3-process cluster for ${seconds} s: proper status
   t.after(() => cluster.close());
   const leader = await cluster.leader();
   assert.ok(leader !== undefined, 'a leader');
-  await cluster.client(leader).call('CreateNode', { path: '/a', type: 'Directory' });
-  await cluster.client(leader).call('CreateNode', { path: '/a/f', type: 'File' });
+  await cluster.client(leader).write('CreateNode', { path: '/a', type: 'Directory' });
+  await cluster.client(leader).write('CreateNode', { path: '/a/f', type: 'File' });
 
   const unaryPaths = [
     ...Object.values(metaServiceDefinition())
@@ -97,7 +97,7 @@ test(`API fuzzing of a running 3-process cluster for ${seconds} s: proper status
   assert.deepEqual(improper.slice(0, 20), [], `${improper.length} improper answers (FUZZ_SEED=${seed})`);
   const now = await cluster.leader();
   assert.ok(now !== undefined, 'still a leader');
-  await cluster.client(now).call('CreateNode', { path: '/still-writable', type: 'File' });
+  await cluster.client(now).write('CreateNode', { path: '/still-writable', type: 'File' });
   const digests = await replicaDigests({ cluster }, now);
   assert.equal(new Set(digests.map((d) => `${d.index}/${d.hash}`)).size, 1, JSON.stringify(digests));
 });

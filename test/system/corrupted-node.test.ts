@@ -32,8 +32,8 @@ async function clusterWithThirdStopped(t: TestContext): Promise<StoppedThird> {
   const cluster = await startClusterProcesses(t, dir, { clusterId: 'corrupt', raft: FAST_RAFT });
   const writer = new MetaClient(`127.0.0.1:${(await leaderOf(`127.0.0.1:${cluster.ports[0]}`)).port}`);
   t.after(() => writer.close());
-  await writer.call('CreateNode', { path: '/d', type: 'Directory' });
-  for (let i = 0; i < FILES; i++) await writer.call('CreateNode', { path: `/d/f${i}`, type: 'File' });
+  await writer.write('CreateNode', { path: '/d', type: 'Directory' });
+  for (let i = 0; i < FILES; i++) await writer.write('CreateNode', { path: `/d/f${i}`, type: 'File' });
   const third = cluster.ports[2]!;
   const id = `meta-${third}`;
   const status = await adminJson<StatusJson>('--servers', cluster.servers, 'status');
@@ -124,7 +124,7 @@ test(
     // A write through whichever node leads now (node 3 may have led and handed over when stopped).
     const leader = new MetaClient(`127.0.0.1:${(await leaderOf(`127.0.0.1:${cluster.ports[0]}`)).port}`);
     t.after(() => leader.close());
-    await leader.call('CreateNode', { path: '/d/after', type: 'File' });
+    await leader.write('CreateNode', { path: '/d/after', type: 'File' });
     await expectConsistent(cluster.servers, 3);
   },
 );

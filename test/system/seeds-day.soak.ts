@@ -61,11 +61,11 @@ test(`the seeds scenario with node 3 away for a day of traffic (${OPERATIONS} op
   const others = ports.filter((p) => p !== third);
 
   let writer = new MetaClient(`127.0.0.1:${(await leaderOf(`127.0.0.1:${ports[0]}`)).port}`);
-  await writer.call('CreateNode', { path: '/d', type: 'Directory' });
+  await writer.write('CreateNode', { path: '/d', type: 'Directory' });
   let created = 0;
   await Promise.all(
     Array.from({ length: 32 }, async () => {
-      while (created < FILES) await writer.call('CreateNode', { path: `/d/f${created++}`, type: 'File' });
+      while (created < FILES) await writer.write('CreateNode', { path: `/d/f${created++}`, type: 'File' });
     }),
   );
   nodes.get(third)!.child.kill('SIGTERM');
@@ -76,8 +76,8 @@ test(`the seeds scenario with node 3 away for a day of traffic (${OPERATIONS} op
 
   // The day: every client in its own directory, so the model of each is exact.
   const models = Array.from({ length: CLIENTS }, (_, i) => new DirectoryModel(`/day/c${i}`));
-  await writer.call('CreateNode', { path: '/day', type: 'Directory' });
-  for (const m of models) await writer.call('CreateNode', { path: m.dir, type: 'Directory' });
+  await writer.write('CreateNode', { path: '/day', type: 'Directory' });
+  for (const m of models) await writer.write('CreateNode', { path: m.dir, type: 'Directory' });
   const seedsDeletes = Array.from({ length: DELETED.to - DELETED.from + 1 }, (_, i) => `/d/f${DELETED.from + i}`);
   let done = 0;
   const started = performance.now();
@@ -88,30 +88,30 @@ test(`the seeds scenario with node 3 away for a day of traffic (${OPERATIONS} op
         done++;
         // Spread the seeds' deletes over the day.
         if (i === 0 && seedsDeletes.length > 0 && random() < 0.01) {
-          await writer.call('DeleteNode', { path: seedsDeletes.pop()!, recursive: false });
+          await writer.write('DeleteNode', { path: seedsDeletes.pop()!, recursive: false });
           continue;
         }
         const roll = random();
         const createBias = model.live.size < LIVE_TARGET ? 0.65 : 0.35;
         if (model.live.size === 0 || roll < createBias) {
           const name = model.freshName();
-          await writer.call('CreateNode', { path: `${model.dir}/${name}`, type: 'File' });
+          await writer.write('CreateNode', { path: `${model.dir}/${name}`, type: 'File' });
           model.live.add(name);
         } else if (roll < createBias + 0.1) {
           const from = model.pick(random);
           const to = model.freshName();
-          await writer.call('Rename', { src_path: `${model.dir}/${from}`, dst_path: `${model.dir}/${to}` });
+          await writer.write('Rename', { src_path: `${model.dir}/${from}`, dst_path: `${model.dir}/${to}` });
           model.live.delete(from);
           model.live.add(to);
         } else {
           const name = model.pick(random);
-          await writer.call('DeleteNode', { path: `${model.dir}/${name}`, recursive: false });
+          await writer.write('DeleteNode', { path: `${model.dir}/${name}`, recursive: false });
           model.live.delete(name);
         }
       }
     }),
   );
-  for (const path of seedsDeletes) await writer.call('DeleteNode', { path, recursive: false });
+  for (const path of seedsDeletes) await writer.write('DeleteNode', { path, recursive: false });
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(
     `# seeds-day: ${done} operations in ${seconds.toFixed(0)} s (${Math.round(done / seconds)}/s) while node 3 was away\n`,

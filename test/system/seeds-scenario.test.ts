@@ -53,8 +53,8 @@ test(
 
     const writer = new MetaClient(`127.0.0.1:${(await leaderOf(`127.0.0.1:${ports[0]}`)).port}`);
     t.after(() => writer.close());
-    await writer.call('CreateNode', { path: '/d', type: 'Directory' });
-    await inParallel(FILES, 32, (i) => writer.call('CreateNode', { path: `/d/f${i}`, type: 'File' }));
+    await writer.write('CreateNode', { path: '/d', type: 'Directory' });
+    await inParallel(FILES, 32, (i) => writer.write('CreateNode', { path: `/d/f${i}`, type: 'File' }));
 
     // Node 3 stops (gracefully: a leader would hand over) once it holds every create.
     const before = await adminJson<StatusJson>('--servers', servers, 'status');
@@ -66,7 +66,7 @@ test(
     const leader = new MetaClient(`127.0.0.1:${leaderPort}`);
     t.after(() => leader.close());
     await inParallel(DELETED.to - DELETED.from + 1, 16, (i) =>
-      leader.call('DeleteNode', { path: `/d/f${DELETED.from + i}`, recursive: false }),
+      leader.write('DeleteNode', { path: `/d/f${DELETED.from + i}`, recursive: false }),
     );
 
     // Snapshots on the two running nodes compact their logs past everything node 3 has.
