@@ -14,8 +14,9 @@ import type { UpkeepSettings } from '../../../src/cluster/upkeep-settings';
 /**
  * Fast timeouts: elections settle in a few hundred ms on loopback. The lease is as long as it may
  * be (the heartbeat timeout): every node of an in-process cluster shares one event loop, and a
- * leader whose loop stalled longer than its lease (a busy CI machine) steps down on waking, before
- * it reads the answers waiting for it; with 150 ms that deposed a leader mid-test in CI.
+ * leader whose loop stalled longer than its lease (a busy CI machine) steps down on waking, as its
+ * followers, stalled in the same loop, answer only after it has checked; with 150 ms that deposed
+ * a leader mid-test in CI.
  */
 export const TEST_RAFT: Partial<Config> = { heartbeatTimeoutMs: 300, electionTimeoutMs: 300, leaderLeaseTimeoutMs: 300 };
 
