@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Gauge, type Registry, collectDefaultMetrics } from 'prom-client';
+import { NamespaceUnavailableError } from '../meta/namespace-state';
 import type { MetaNode } from './meta-node';
 import { nodeMetrics } from './metrics/node-metrics';
 
@@ -30,7 +31,15 @@ export function metaMetrics(node: MetaNode): Registry {
       registers: [registry],
       collect() {
         this.reset();
-        collect(this);
+        try {
+          collect(this);
+        } catch (error: unknown) {
+          // Read while a restore swaps the namespace in (a moment): this scrape reports the gauge
+          // as unknown (NaN; a labelled one has no samples) rather than failing the whole page,
+          // which Prometheus would count as the node being down.
+          if (!(error instanceof NamespaceUnavailableError)) throw error;
+          if (labelNames.length === 0) this.set(Number.NaN);
+        }
       },
     });
   };

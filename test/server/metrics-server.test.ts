@@ -37,6 +37,29 @@ test('metrics, healthz and readyz on a leader', async (t) => {
   assert.equal((await get(server.address, '/nope')).status, 404);
 });
 
+test('metrics while a restore swaps the namespace in: the page is served, the namespace gauges unknown (NaN)', async (t) => {
+  const lone = await loneMetaNode();
+  t.after(() => lone.close());
+  const server = await MetricsServer.start(lone.node, '127.0.0.1:0');
+  t.after(() => server.stop());
+  const { state } = lone.node.fsm;
+  const env = state.env;
+  state.withdrawEnvironment(); // as environment-snapshots.ts does between closing and reopening
+  try {
+    const during = await get(server.address, '/metrics');
+    assert.equal(during.status, 200, during.body);
+    assert.match(during.body, /^minfs_raft_term \d+$/m, 'the Raft gauges are there');
+    assert.match(
+      during.body,
+      /^minfs_blocks_pending_deletion NaN$/im,
+      'a namespace gauge is unknown this time, not 0 (prom-client writes "Nan")',
+    );
+  } finally {
+    state.replaceEnvironment(env);
+  }
+  assert.match((await get(server.address, '/metrics')).body, /^minfs_blocks_pending_deletion 0$/m, 'and is back on the next scrape');
+});
+
 test('readyz: a node that knows no leader is not ready, and says why', async (t) => {
   const lone = await loneMetaNode({ follower: true });
   t.after(() => lone.close());
