@@ -84,12 +84,19 @@ export class RaftLog {
     this.tailOffset = last + 1;
     this.persisted = last;
     this.handedOut = last;
-    // Warm the cache with the newest entries so the first replication rounds stay in memory.
+    // Warm the cache with the newest entries so the first replication rounds stay in memory,
+    // read back from the end in runs until the byte bound is reached: a log of large entries (a
+    // restart after an import) is not read whole at startup only to be dropped at the next ack.
     const first = Math.max(this.floor + 1, last - Math.min(cacheEntries, 1024) + 1);
     if (storeLast > 0 && first <= last) {
-      this.tail = store.getLogs(first, last);
-      this.tailBytes = payloadBytes(this.tail, 0, this.tail.length);
-      this.tailOffset = first;
+      const runs: LogEntry[][] = [];
+      for (let hi = last; hi >= first && this.tailBytes < this.cacheBytes; hi -= WARM_RUN_ENTRIES) {
+        const run = store.getLogs(Math.max(first, hi - WARM_RUN_ENTRIES + 1), hi);
+        runs.unshift(run);
+        this.tailBytes += payloadBytes(run, 0, run.length);
+      }
+      this.tail = runs.flat();
+      this.tailOffset = last - this.tail.length + 1;
     }
   }
 
@@ -313,6 +320,9 @@ export class RaftLog {
     this.tailOffset += count;
   }
 }
+
+/** Entries read per store call when the cache is warmed at startup. */
+const WARM_RUN_ENTRIES = 64;
 
 function payloadBytes(entries: readonly LogEntry[], from: number, to: number): number {
   let bytes = 0;

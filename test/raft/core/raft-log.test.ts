@@ -269,3 +269,19 @@ test('the cache of durable entries is bounded by payload bytes too; entries not 
   assert.equal(log.lastIndex(), 29);
   assert.equal(log.term(29), 2);
 });
+
+test('at startup the cache is warmed with the newest entries up to the byte bound, not with a whole run of large ones', () => {
+  // 300 durable 100-byte entries, a cache of 1,000 bytes: one warming run of 64 covers the bound.
+  const store = new ArrayLog(Array.from({ length: 300 }, (_, i) => entry(i + 1, 1, 100)));
+  const log = new RaftLog(store, 1000, undefined, 1000);
+  const before = store.reads;
+  for (const i of [300, 237]) assert.equal(log.entry(i)?.index, i);
+  assert.equal(store.reads, before, 'the newest run is in memory');
+  assert.equal(log.entry(236)?.index, 236);
+  assert.equal(store.reads, before + 1, 'older entries were never loaded: they come from the store');
+  assert.equal(log.lastIndex(), 300);
+  assert.deepEqual(
+    log.entries(230, 300, 1000, Infinity).map((e) => e.index),
+    Array.from({ length: 71 }, (_, i) => i + 230),
+  );
+});
